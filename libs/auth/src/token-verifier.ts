@@ -1,0 +1,32 @@
+import { AppConfig } from '@app/config';
+import { Injectable } from '@nestjs/common';
+import { jwtVerify } from 'jose';
+import { AuthenticatedClient } from './authenticated-client';
+import { clientFromClaims } from './token-claims';
+import { resolveTokenKey, TokenKey } from './token-key';
+
+export class InvalidTokenError extends Error {}
+
+/** Verifies bearer tokens (JWT) against the configured key, issuer and audience. */
+@Injectable()
+export class TokenVerifier {
+  private readonly tokenKey: TokenKey;
+
+  constructor(private readonly config: AppConfig) {
+    this.tokenKey = resolveTokenKey(config.auth.key);
+  }
+
+  async verify(token: string): Promise<AuthenticatedClient> {
+    try {
+      const { payload } = await jwtVerify(token, this.tokenKey.key as Uint8Array, {
+        algorithms: [...this.tokenKey.algorithms],
+        issuer: this.config.auth.issuer,
+        audience: this.config.auth.audience,
+        requiredClaims: ['exp'],
+      });
+      return clientFromClaims(payload);
+    } catch (error) {
+      throw new InvalidTokenError(error instanceof Error ? error.message : String(error));
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { resolve, join } from 'node:path';
+import { ConfigError, parseEnvironment } from './environment';
+
+export type DatabaseConfig =
+  | { readonly kind: 'postgres'; readonly url: string }
+  | { readonly kind: 'sqlite'; readonly file: string };
+
+/** Where the key that verifies bearer tokens comes from. */
+export type AuthKeyConfig =
+  | { readonly kind: 'jwks'; readonly url: string }
+  | { readonly kind: 'secret'; readonly secret: string }
+  | { readonly kind: 'generated-secret'; readonly file: string };
+
+export interface AuthConfig {
+  readonly key: AuthKeyConfig;
+  readonly issuer?: string;
+  readonly audience?: string;
+}
+
+/** The validated configuration of the service, built once from the environment. */
+export class AppConfig {
+  readonly nodeEnv: 'development' | 'test' | 'production';
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly migrationsRun: boolean;
+  readonly auth: AuthConfig;
+  readonly trustProxy: boolean;
+
+  constructor(values: Omit<AppConfig, 'isProduction'>) {
+    Object.assign(this, values);
+  }
+
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+}
+
+export const GENERATED_SECRET_FILE = 'auth-secret';
+export const SQLITE_FILE = 'mis-jobs.sqlite';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const vars = parseEnvironment(env);
+  const nodeEnv = (vars.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
+  const dataDir = resolve(vars.DATA_DIR ?? './data');
+
+  return new AppConfig({
+    nodeEnv,
+    host: vars.HOST ?? '0.0.0.0',
+    port: vars.PORT ?? 3000,
+    dataDir,
+    database: vars.DATABASE_URL
+      ? { kind: 'postgres', url: vars.DATABASE_URL }
+      : { kind: 'sqlite', file: join(dataDir, SQLITE_FILE) },
+    migrationsRun: vars.DATABASE_MIGRATIONS_RUN ?? true,
+    auth: {
+      key: authKey(vars.AUTH_JWKS_URL, vars.AUTH_JWT_SECRET, nodeEnv, dataDir),
+      issuer: vars.AUTH_ISSUER,
+      audience: vars.AUTH_AUDIENCE,
+    },
+    trustProxy: vars.TRUST_PROXY ?? false,
+  });
+}
+
+function authKey(
+  jwksUrl: string | undefined,
+  secret: string | undefined,
+  nodeEnv: AppConfig['nodeEnv'],
+  dataDir: string,
+): AuthKeyConfig {
+  if (jwksUrl && secret) {
+    throw new ConfigError(
+      'Invalid configuration: set either AUTH_JWKS_URL or AUTH_JWT_SECRET, not both.',
+    );
+  }
+  if (jwksUrl) return { kind: 'jwks', url: jwksUrl };
+  if (secret) return { kind: 'secret', secret };
+  if (nodeEnv === 'production') {
+    throw new ConfigError(
+      'Refusing to start: NODE_ENV is production but no token key is configured; set AUTH_JWKS_URL or AUTH_JWT_SECRET.',
+    );
+  }
+  return { kind: 'generated-secret', file: join(dataDir, GENERATED_SECRET_FILE) };
+}

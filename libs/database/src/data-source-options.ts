@@ -1,0 +1,43 @@
+import { AppConfig } from '@app/config';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from './migrations';
+
+export interface DataSourceExtras {
+  /** PostgreSQL schema to use instead of `public` (the tests give each suite its own). */
+  schema?: string;
+}
+
+/** TypeORM options for the configured database; `synchronize` stays off, migrations own the schema. */
+export function dataSourceOptions(config: AppConfig, extras: DataSourceExtras = {}): DataSourceOptions {
+  const common = {
+    migrations: MIGRATIONS,
+    migrationsRun: config.migrationsRun,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+  } as const;
+
+  if (config.database.kind === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.database.url,
+      schema: extras.schema,
+      extra: { max: 10, ...(extras.schema ? { options: `-c search_path=${extras.schema}` } : {}) },
+    };
+  }
+
+  mkdirSync(dirname(config.database.file), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: config.database.file,
+    // WAL lets the API read while a worker writes; writes wait for each other instead of failing.
+    prepareDatabase: (db: { pragma(statement: string): unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+    },
+  };
+}

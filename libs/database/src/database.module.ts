@@ -1,0 +1,23 @@
+import { AppConfig } from '@app/config';
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSourceExtras, dataSourceOptions } from './data-source-options';
+
+/** The TypeORM connection to the configured database; entities register with `forFeature`. */
+@Module({})
+export class DatabaseModule {
+  static forRoot(extras: DataSourceExtras = {}): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            ...dataSourceOptions(config, extras),
+            autoLoadEntities: true,
+          }),
+        }),
+      ],
+    };
+  }
+}

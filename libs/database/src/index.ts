@@ -1,0 +1,4 @@
+export { DatabaseModule } from './database.module';
+export { dataSourceOptions } from './data-source-options';
+export type { DataSourceExtras } from './data-source-options';
+export { MIGRATIONS } from './migrations';

@@ -1,0 +1,4 @@
+import { CreateJobs1764300000000 } from './1764300000000-create-jobs';
+
+/** Every migration, oldest first. A new migration is added at the end of this list. */
+export const MIGRATIONS = [CreateJobs1764300000000];

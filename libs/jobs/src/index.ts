@@ -1,0 +1,11 @@
+export { JobsModule } from './jobs.module';
+export { JobsService, JOB_NOT_FOUND } from './jobs.service';
+export { JobsRepository } from './jobs.repository';
+export type { NewJob } from './jobs.repository';
+export { Job } from './job.entity';
+export { JOB_STATES, PENDING_STATES, publicStatusOf } from './job-state';
+export type { JobState, PublicJobStatus } from './job-state';
+export type { JobLink, JobResult } from './job-result';
+export { presentJob, retryAfterSeconds, jobHref } from './job.presenter';
+export type { JobData, JobView } from './job.presenter';
+export { newJobId, isJobId } from './job-id';

@@ -1,0 +1,15 @@
+/**
+ * Where a job is in its life. `waiting` and `running` are both `pending` to callers; the other
+ * three are final and name the public status.
+ */
+export const JOB_STATES = ['waiting', 'running', 'processed', 'failed', 'failed_with_error'] as const;
+
+export type JobState = (typeof JOB_STATES)[number];
+
+export const PENDING_STATES: readonly JobState[] = ['waiting', 'running'];
+
+export type PublicJobStatus = 'pending' | 'processed' | 'failed' | 'failed_with_error';
+
+export function publicStatusOf(state: JobState): PublicJobStatus {
+  return state === 'waiting' || state === 'running' ? 'pending' : state;
+}

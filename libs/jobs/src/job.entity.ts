@@ -1,0 +1,46 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { JobResult } from './job-result';
+import { JobState } from './job-state';
+
+/**
+ * One asynchronous job. Timestamps are declared as `Date` so the driver picks its own type; the
+ * migrations create `timestamptz` on PostgreSQL and `datetime` on SQLite.
+ */
+@Entity({ name: 'jobs' })
+export class Job {
+  @PrimaryColumn({ type: 'varchar', length: 21 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  type: string;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 200 })
+  clientId: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  state: JobState;
+
+  @Column({ name: 'status_code', type: 'integer', nullable: true })
+  statusCode: number | null;
+
+  @Column({ type: 'simple-json' })
+  payload: unknown;
+
+  @Column({ type: 'simple-json', nullable: true })
+  result: JobResult | null;
+
+  @Column({ type: Date })
+  eta: Date;
+
+  @Column({ name: 'dedupe_key', type: 'varchar', length: 64, nullable: true })
+  dedupeKey: string | null;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @CreateDateColumn({ name: 'created_at', type: Date })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: Date })
+  updatedAt: Date;
+}
