@@ -16,7 +16,6 @@ export function createHttpAdapter(options: HttpAdapterOptions): FastifyAdapter {
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     genReqId: requestIdOf,
     requestIdHeader: false,
-    disableRequestLogging: true,
     logger: false,
   });
   const fastify = adapter.getInstance();

@@ -24,7 +24,7 @@ export class Job {
   statusCode: number | null;
 
   @Column({ type: 'simple-json' })
-  payload: unknown;
+  payload: Record<string, unknown>;
 
   @Column({ type: 'simple-json', nullable: true })
   result: JobResult | null;

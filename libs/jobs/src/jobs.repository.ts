@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Job } from './job.entity';
 import { newJobId } from './job-id';
 
@@ -27,7 +28,7 @@ export class JobsRepository {
       ...job,
       id: newJobId(),
     });
-    await this.jobs.insert(entity);
+    await this.jobs.insert(entity as QueryDeepPartialEntity<Job>);
     return entity;
   }
 }

@@ -1,0 +1,19 @@
+import { ConfigError, loadConfig } from '@app/config';
+import { Logger } from '@nestjs/common';
+import { createApp } from './create-app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  await app.listen(config.port, config.host);
+  const where =
+    config.database.kind === 'postgres' ? 'PostgreSQL' : `SQLite at ${config.database.file}`;
+  new Logger('Main').log(`Listening on http://${config.host}:${config.port} (database: ${where})`);
+}
+
+main().catch((error: unknown) => {
+  // A configuration mistake is one clear sentence, not a stack trace.
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});
