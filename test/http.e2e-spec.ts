@@ -1,0 +1,191 @@
+import request from 'supertest';
+import { startTestApp, TestApp } from './support/test-app';
+
+const VALIDATION_MESSAGE =
+  'Validation failed. You can find validators description at our API Manifest: http://docs.apimanifest.apiary.io/#introduction/interacting-with-api/errors.';
+
+describe('HTTP conventions (SPEC sections 2 and 3)', () => {
+  let t: TestApp;
+  let token: string;
+  const http = () => request(t.app.getHttpServer());
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    token = await t.token();
+  });
+  afterAll(() => t.close());
+
+  describe('envelope and request id', () => {
+    it('wraps a success as data with meta.url, meta.code, meta.type and a new request id', async () => {
+      const res = await http().get('/api/probe/search?limit=5').expect(200);
+      expect(res.body).toEqual({
+        data: [{ limit: 5 }],
+        meta: {
+          code: 200,
+          url: `http://${res.request.host}/api/probe/search`,
+          type: 'list',
+          request_id: res.headers['x-request-id'],
+        },
+      });
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('echoes a caller request id of 20 to 200 visible characters in the header and meta', async () => {
+      for (const id of ['req-adasdoijasdojsda', 'x'.repeat(200), 'MIS:42/visit#7?a=b&c=[d]']) {
+        const res = await http().get('/api/jobs/unknown').set('x-request-id', id);
+        expect(res.headers['x-request-id']).toBe(id);
+        expect(res.body.meta.request_id).toBe(id);
+      }
+    });
+
+    it.each([
+      ['too short', 'short-id'],
+      ['too long', 'y'.repeat(201)],
+      ['not visible ASCII', 'request id with spaces ok?'],
+    ])('replaces a request id that is %s', async (_, id) => {
+      const res = await http().get('/api/jobs/unknown').set('x-request-id', id);
+      expect(res.headers['x-request-id']).not.toBe(id);
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.body.meta.request_id).toBe(res.headers['x-request-id']);
+    });
+
+    it('ignores X-Forwarded-Proto and -Host when no proxy is trusted', async () => {
+      const res = await http()
+        .get('/api/jobs/unknown?x=1')
+        .set('x-forwarded-proto', 'https')
+        .set('x-forwarded-host', 'mis.example.org');
+      expect(res.body.meta.url).toBe(`http://${res.request.host}/api/jobs/unknown`);
+    });
+
+    it('carries data on 303 and error on 4xx, never both', async () => {
+      const res = await http().get('/api/jobs/unknown').set('authorization', `Bearer ${token}`);
+      expect(res.status).toBe(404);
+      expect(res.body).toHaveProperty('error');
+      expect(res.body).not.toHaveProperty('data');
+    });
+  });
+
+  describe('the shared error filter', () => {
+    it('answers an unknown route with 404 not_found in the envelope', async () => {
+      const res = await http().get('/api/nothing/here').expect(404);
+      expect(res.body).toEqual({
+        error: { type: 'not_found', message: expect.any(String) },
+        meta: expect.objectContaining({ code: 404, url: `http://${res.request.host}/api/nothing/here` }),
+      });
+    });
+
+    it('answers malformed JSON with 400 request_malformed and the json rule', async () => {
+      const res = await http()
+        .post('/api/probe/echo')
+        .set('content-type', 'application/json')
+        .send('{"name": "x", ')
+        .expect(400);
+      expect(res.body.error).toEqual({
+        type: 'request_malformed',
+        message: 'Malformed request. Probably, you have sent corrupted JSON.',
+        invalid: [{ entry_type: 'request', rules: [{ rule: 'json' }] }],
+      });
+      expect(res.body.meta.code).toBe(400);
+    });
+
+    it('answers a body that is not JSON with 415 content_type_invalid', async () => {
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+        const res = await http().post('/api/probe/echo').set('content-type', type).send('name=x');
+        expect(res.status).toBe(415);
+        expect(res.body.error).toEqual({
+          type: 'content_type_invalid',
+          message: "Invalid Content-Type header. Try to set 'Content-Type: application/json' header.",
+        });
+      }
+    });
+
+    it('answers a body over the limit with 413 request_too_large', async () => {
+      const huge = JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10), items: [] });
+      const res = await http()
+        .post('/api/probe/echo')
+        .set('content-type', 'application/json')
+        .send(huge)
+        .expect(413);
+      expect(res.body.error).toEqual({
+        type: 'request_too_large',
+        message: 'Request body is too large.',
+      });
+    });
+
+    it('answers an invalid body with 422 listing every failing property with its full path', async () => {
+      const res = await http()
+        .post('/api/probe/echo')
+        .send({ name: 7, items: [{ role: 'primary' }, { role: 'chief', rank: 0 }], extra: true })
+        .expect(422);
+      expect(res.body.error.type).toBe('validation_failed');
+      expect(res.body.error.message).toBe(VALIDATION_MESSAGE);
+      const rules = Object.fromEntries(
+        res.body.error.invalid.map((entry: { entry: string; rules: { rule: string }[] }) => [
+          entry.entry,
+          entry.rules.map((rule) => rule.rule),
+        ]),
+      );
+      expect(rules).toEqual({
+        '$.name': ['cast'],
+        '$.extra': ['schema'],
+        '$.items.[1].role': ['inclusion'],
+        '$.items.[1].rank': ['number'],
+      });
+      for (const entry of res.body.error.invalid) {
+        expect(entry.entry_type).toBe('json_data_property');
+      }
+    });
+
+    it('answers a missing property as rule required', async () => {
+      const res = await http().post('/api/probe/echo').send({ items: [{ role: 'primary' }] });
+      expect(res.status).toBe(422);
+      expect(res.body.error.invalid).toEqual([
+        {
+          entry_type: 'json_data_property',
+          entry: '$.name',
+          rules: [
+            { rule: 'required', params: [], description: 'required property name was not present' },
+          ],
+        },
+      ]);
+    });
+
+    it('validates query strings as query_parameter entries with the bare name', async () => {
+      const res = await http().get('/api/probe/search?limit=500&sort=desc').expect(422);
+      const entries = res.body.error.invalid.map((entry: { entry_type: string; entry: string }) => [
+        entry.entry_type,
+        entry.entry,
+      ]);
+      expect(entries).toEqual(
+        expect.arrayContaining([
+          ['query_parameter', 'limit'],
+          ['query_parameter', 'sort'],
+        ]),
+      );
+    });
+
+    it('answers an unexpected crash with a generic 500 carrying an error id, never the error text', async () => {
+      const res = await http().get('/api/probe/crash').expect(500);
+      expect(res.body.error.type).toBe('internal_error');
+      expect(res.body.error.message).toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+      expect(JSON.stringify(res.body)).not.toMatch(/SELECT|secrets|relation|constraint|\.ts:\d+/);
+      expect(res.body.meta.code).toBe(500);
+    });
+  });
+});
+
+describe('HTTP conventions behind a trusted proxy', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ TRUST_PROXY: 'true' });
+  });
+  afterAll(() => t.close());
+
+  it('builds meta.url from X-Forwarded-Proto and -Host', async () => {
+    const res = await request(t.app.getHttpServer())
+      .get('/api/jobs/unknown?page=2')
+      .set('x-forwarded-proto', 'https')
+      .set('x-forwarded-host', 'mis.example.org');
+    expect(res.body.meta.url).toBe('https://mis.example.org/api/jobs/unknown');
+  });
+});
