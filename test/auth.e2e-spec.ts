@@ -56,7 +56,11 @@ describe('Authentication and scopes on GET /api/jobs/:id', () => {
   it('401 for a token without exp', async () => {
     const token = await new SignJWT({ client_id: 'mis-1', scope: 'job:read' })
       .setProtectedHeader({ alg: 'HS256' })
-      .sign(new TextEncoder().encode(t.config.auth.key.kind === 'secret' ? t.config.auth.key.secret : ''));
+      .sign(
+        new TextEncoder().encode(
+          t.config.auth.key.kind === 'secret' ? t.config.auth.key.secret : '',
+        ),
+      );
     await expectDenied(`Bearer ${token}`, INVALID);
   });
 

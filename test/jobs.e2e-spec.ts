@@ -52,7 +52,11 @@ describe('GET /api/jobs/:id (SPEC section 4)', () => {
       { entity: 'encounter', href: '/api/patients/p1/encounters/e1' },
       { entity: 'condition', href: '/api/patients/p1/conditions/c1' },
     ];
-    const job = await insert({ state: 'processed', statusCode: 200, result: { kind: 'links', links } });
+    const job = await insert({
+      state: 'processed',
+      statusCode: 200,
+      result: { kind: 'links', links },
+    });
     const res = await get(job.id).expect(303);
     expect(res.headers.location).toBe(links[0].href);
     expect(res.body.data).toEqual({
@@ -96,7 +100,11 @@ describe('GET /api/jobs/:id (SPEC section 4)', () => {
         },
       ],
     };
-    const job = await insert({ state: 'failed', statusCode: 422, result: { kind: 'error', error } });
+    const job = await insert({
+      state: 'failed',
+      statusCode: 422,
+      result: { kind: 'error', error },
+    });
     const res = await get(job.id).expect(200);
     expect(res.body.data).toEqual({
       status: 'failed',

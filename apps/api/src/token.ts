@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const scopes = (values.scope ?? '').split(' ').filter(Boolean);
   const token = await mintToken(config.auth, { clientId, scopes, ttlSeconds });
-  console.error(`Token for client ${clientId}, scopes "${scopes.join(' ')}", valid ${ttlSeconds}s:`);
+  console.error(
+    `Token for client ${clientId}, scopes "${scopes.join(' ')}", valid ${ttlSeconds}s:`,
+  );
   console.log(token);
 }
 

@@ -9,9 +9,7 @@ export const RequiredScopes = Reflector.createDecorator<readonly Scope[]>();
 export const Public = Reflector.createDecorator<true>({ transform: () => true });
 
 export type RouteAccess =
-  | { kind: 'public' }
-  | { kind: 'scopes'; scopes: readonly Scope[] }
-  | { kind: 'undeclared' };
+  { kind: 'public' } | { kind: 'scopes'; scopes: readonly Scope[] } | { kind: 'undeclared' };
 
 type Handler = ReturnType<ExecutionContext['getHandler']>;
 type Controller = ReturnType<ExecutionContext['getClass']>;

@@ -23,7 +23,7 @@ function scopesOf(payload: JWTPayload): string[] {
     if (!Array.isArray(scp) || !scp.every((item) => typeof item === 'string')) {
       throw new InvalidClaimsError('scp must be an array of strings');
     }
-    scopes.push(...(scp as string[]));
+    scopes.push(...scp);
   }
   return scopes;
 }

@@ -56,7 +56,10 @@ export class EnvironmentVariables {
   DATABASE_MIGRATIONS_RUN?: boolean;
 
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL' },
+  )
   AUTH_JWKS_URL?: string;
 
   @IsOptional()

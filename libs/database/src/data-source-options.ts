@@ -10,7 +10,10 @@ export interface DataSourceExtras {
 }
 
 /** TypeORM options for the configured database; `synchronize` stays off, migrations own the schema. */
-export function dataSourceOptions(config: AppConfig, extras: DataSourceExtras = {}): DataSourceOptions {
+export function dataSourceOptions(
+  config: AppConfig,
+  extras: DataSourceExtras = {},
+): DataSourceOptions {
   const common = {
     migrations: MIGRATIONS,
     migrationsRun: config.migrationsRun,

@@ -27,10 +27,18 @@ export function metaOf(request: FastifyRequest, code: number, data?: unknown): M
   };
 }
 
-export function successEnvelope<T>(request: FastifyRequest, code: number, data: T): SuccessEnvelope<T> {
+export function successEnvelope<T>(
+  request: FastifyRequest,
+  code: number,
+  data: T,
+): SuccessEnvelope<T> {
   return { data, meta: metaOf(request, code, data) };
 }
 
-export function errorEnvelope(request: FastifyRequest, code: number, error: ErrorBody): ErrorEnvelope {
+export function errorEnvelope(
+  request: FastifyRequest,
+  code: number,
+  error: ErrorBody,
+): ErrorEnvelope {
   return { error, meta: metaOf(request, code) };
 }

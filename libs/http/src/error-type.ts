@@ -27,7 +27,8 @@ export const ERROR_MESSAGES = {
     'Validation failed. You can find validators description at our API Manifest: http://docs.apimanifest.apiary.io/#introduction/interacting-with-api/errors.',
   notFound: 'The requested resource was not found.',
   tooManyRequests: 'Too many requests. Retry after the time given in the Retry-After header.',
-  unavailable: 'The service is temporarily unavailable. Retry after the time given in the Retry-After header.',
+  unavailable:
+    'The service is temporarily unavailable. Retry after the time given in the Retry-After header.',
 } as const;
 
 export function missingScopesMessage(missing: readonly string[]): string {

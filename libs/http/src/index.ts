@@ -3,7 +3,12 @@ export { ApiExceptionFilter } from './api-exception.filter';
 export { EnvelopeInterceptor } from './envelope.interceptor';
 export { successEnvelope, errorEnvelope, requestUrl } from './envelope';
 export type { Meta, SuccessEnvelope, ErrorEnvelope } from './envelope';
-export { ERROR_STATUS, ERROR_MESSAGES, missingScopesMessage, internalErrorMessage } from './error-type';
+export {
+  ERROR_STATUS,
+  ERROR_MESSAGES,
+  missingScopesMessage,
+  internalErrorMessage,
+} from './error-type';
 export type { ErrorType } from './error-type';
 export type { EntryType, ErrorBody, InvalidEntry, InvalidRule, RuleParams } from './invalid-entry';
 export { createHttpAdapter } from './fastify-adapter';

@@ -2,7 +2,13 @@
  * Where a job is in its life. `waiting` and `running` are both `pending` to callers; the other
  * three are final and name the public status.
  */
-export const JOB_STATES = ['waiting', 'running', 'processed', 'failed', 'failed_with_error'] as const;
+export const JOB_STATES = [
+  'waiting',
+  'running',
+  'processed',
+  'failed',
+  'failed_with_error',
+] as const;
 
 export type JobState = (typeof JOB_STATES)[number];
 

@@ -22,7 +22,11 @@ export function toInvalidEntries(
   for (const error of errors) {
     // An error without a property is about the whole body (for example an array sent for an object).
     if (!error.property) {
-      entries.push({ entry_type: entryType, entry: '$', rules: rulesOf({ ...error, property: '$' }) });
+      entries.push({
+        entry_type: entryType,
+        entry: '$',
+        rules: rulesOf({ ...error, property: '$' }),
+      });
       for (const child of error.children ?? []) visit(child, root, Array.isArray(error.value));
     } else {
       visit(error, root, false);

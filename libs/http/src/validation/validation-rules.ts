@@ -3,7 +3,8 @@ import { InvalidRule, RuleParams } from '../invalid-entry';
 
 type RuleOf = (constraints: unknown[]) => { rule: string; params: RuleParams };
 
-const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const UUID_PATTERN =
+  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 const cast =
   (type: string): RuleOf =>
