@@ -23,9 +23,10 @@ export interface TestApp {
 /**
  * The real application on the suite's own database: a fresh SQLite file in a temporary folder, or a
  * fresh schema of `TEST_DATABASE_URL`. The probe routes are mounted beside the service's own.
+ * `env` overrides the test defaults (an `undefined` value unsets one).
  */
 export async function startTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mis-jobs-e2e-'));
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'mis-jobs-e2e-'));
   const schema = TEST_DATABASE_URL ? await createSchema(TEST_DATABASE_URL) : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',

@@ -1,0 +1,11 @@
+import { loadConfig } from '@app/config';
+import { Job } from '@app/jobs';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from './data-source-options';
+
+/** The standalone data source of the TypeORM CLI (`npm run migration:*`), from the same environment. */
+export default new DataSource({
+  ...dataSourceOptions(loadConfig()),
+  migrationsRun: false,
+  entities: [Job],
+});

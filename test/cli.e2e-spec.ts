@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import { startTestApp } from './support/test-app';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..');
+const TS_NODE = ['--transpile-only', '-r', 'tsconfig-paths/register'];
+
+/** Runs a TypeScript entry point of the service as `npm` would, with exactly this environment. */
+async function runEntry(file: string, args: string[], env: NodeJS.ProcessEnv) {
+  const bin = join(ROOT, 'node_modules', '.bin', 'ts-node');
+  const { PATH, HOME } = process.env;
+  try {
+    const { stdout, stderr } = await run(bin, [...TS_NODE, file, ...args], {
+      cwd: ROOT,
+      env: { PATH, HOME, ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('command line', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'mis-jobs-cli-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('npm run token prints, as its last line, a token the service on the same data folder accepts', async () => {
+    const minted = await runEntry(
+      'apps/api/src/token.ts',
+      ['--client-id', 'mis-7', '--scope', 'job:read'],
+      { DATA_DIR: dataDir },
+    );
+    expect(minted.code).toBe(0);
+    const token = minted.stdout.trim().split('\n').pop()!;
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(statSync(join(dataDir, 'auth-secret')).mode & 0o777).toBe(0o600);
+
+    const t = await startTestApp({ DATA_DIR: dataDir, AUTH_JWT_SECRET: undefined });
+    try {
+      const job = await t.jobs.insert({
+        type: 'test.job',
+        clientId: 'mis-7',
+        payload: {},
+        eta: new Date(Date.now() + 5_000),
+      });
+      const res = await request(t.app.getHttpServer())
+        .get(`/api/jobs/${job.id}`)
+        .set('authorization', `Bearer ${token}`);
+      expect(res.status).toBe(200);
+      expect(res.body.data.status).toBe('pending');
+    } finally {
+      await t.close();
+    }
+  }, 90_000);
+
+  it('refuses to start in production without a token key, in one sentence', async () => {
+    const started = await runEntry('apps/api/src/main.ts', [], {
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+    });
+    expect(started.code).toBe(1);
+    const lines = started.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/AUTH_JWKS_URL.*AUTH_JWT_SECRET/);
+  }, 90_000);
+
+  it('refuses to start with an invalid variable, naming it', async () => {
+    const started = await runEntry('apps/api/src/main.ts', [], {
+      PORT: 'eighty',
+      DATA_DIR: dataDir,
+    });
+    expect(started.code).toBe(1);
+    expect(started.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Invalid configuration: PORT /),
+    ]);
+  }, 90_000);
+});
