@@ -160,6 +160,31 @@ describe('HTTP conventions (SPEC sections 2 and 3)', () => {
       ]);
     });
 
+    it.each([
+      ['an array', '[{"name":"x","items":[]}]'],
+      ['a string', '"name"'],
+      ['null', 'null'],
+    ])('answers a body that is %s instead of an object with 422 cast at $', async (_, body) => {
+      const res = await http()
+        .post('/api/probe/echo')
+        .set('content-type', 'application/json')
+        .send(body)
+        .expect(422);
+      expect(res.body.error.invalid).toEqual([
+        {
+          entry_type: 'json_data_property',
+          entry: '$',
+          rules: [
+            {
+              rule: 'cast',
+              params: ['object'],
+              description: 'the request body must be a JSON object',
+            },
+          ],
+        },
+      ]);
+    });
+
     it('validates query strings as query_parameter entries with the bare name', async () => {
       const res = await http().get('/api/probe/search?limit=500&sort=desc').expect(422);
       const entries = res.body.error.invalid.map((entry: { entry_type: string; entry: string }) => [

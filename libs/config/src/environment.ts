@@ -57,7 +57,7 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @IsUrl(
-    { require_tld: false, protocols: ['http', 'https'] },
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
     { message: 'must be an http(s) URL' },
   )
   AUTH_JWKS_URL?: string;

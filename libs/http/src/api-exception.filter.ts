@@ -61,12 +61,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
         headers: exception.headers,
       };
     }
-    if (exception instanceof HttpException && exception.getStatus() < 500) {
-      const status = exception.getStatus();
-      if (status === 400) return { status, body: MALFORMED_JSON, headers: {} };
+    const status = exception instanceof HttpException ? exception.getStatus() : 500;
+    if (status === 400) return { status, body: MALFORMED_JSON, headers: {} };
+    if (status < 500 || status === 503) {
       const type = errorTypeForStatus(status);
       const message = FRAMEWORK_MESSAGES[status] ?? 'The request could not be processed.';
-      return { status, body: { type, message }, headers: {} };
+      const headers: Record<string, string> = status === 503 ? { 'retry-after': '5' } : {};
+      return { status, body: { type, message }, headers };
     }
     return this.internalError(exception, request);
   }

@@ -1,7 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
 import { ValidationError } from 'class-validator';
 import { ApiException } from '../api.exception';
-import { EntryType } from '../invalid-entry';
+import { EntryType, InvalidEntry } from '../invalid-entry';
 import { toInvalidEntries } from './invalid-entries';
 
 class ValidationErrors extends Error {
@@ -14,6 +14,18 @@ const ENTRY_TYPES: Partial<Record<ArgumentMetadata['type'], EntryType>> = {
   body: 'json_data_property',
   query: 'query_parameter',
 };
+
+const BODY_NOT_AN_OBJECT: InvalidEntry = {
+  entry_type: 'json_data_property',
+  entry: '$',
+  rules: [
+    { rule: 'cast', params: ['object'], description: 'the request body must be a JSON object' },
+  ],
+};
+
+function isJsonObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /**
  * The global validation pipe: unknown properties are refused (rule `schema`), values are
@@ -33,6 +45,9 @@ export class ApiValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && this.toValidate(metadata) && !isJsonObject(value)) {
+      throw ApiException.validationFailed([BODY_NOT_AN_OBJECT]);
+    }
     try {
       return await super.transform(value, metadata);
     } catch (error) {
