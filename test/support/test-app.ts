@@ -33,6 +33,8 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp
     DATA_DIR: dataDir,
     AUTH_JWT_SECRET: TEST_SECRET,
     DATABASE_URL: TEST_DATABASE_URL,
+    // Suites that insert jobs by hand keep them pending; the engine suites turn the worker on.
+    WORKER_ENABLED: 'false',
     ...env,
   });
   const app = await createApp(config, {

@@ -11,6 +11,20 @@ export type AuthKeyConfig =
   | { readonly kind: 'secret'; readonly secret: string }
   | { readonly kind: 'generated-secret'; readonly file: string };
 
+/** How this process runs jobs and keeps them. */
+export interface JobsConfig {
+  /** Whether this process claims and runs jobs (the worker app always does). */
+  readonly workerEnabled: boolean;
+  readonly concurrency: number;
+  readonly leaseMs: number;
+  readonly maxAttempts: number;
+  readonly ttlDays: number;
+  readonly pollIntervalMs: number;
+  readonly shutdownGraceMs: number;
+  readonly longPollMaxWaiters: number;
+  readonly longPollMaxWaitersPerClient: number;
+}
+
 export interface AuthConfig {
   readonly key: AuthKeyConfig;
   readonly issuer?: string;
@@ -27,6 +41,7 @@ export class AppConfig {
   readonly migrationsRun: boolean;
   readonly auth: AuthConfig;
   readonly trustProxy: boolean;
+  readonly jobs: JobsConfig;
 
   constructor(values: Omit<AppConfig, 'isProduction'>) {
     Object.assign(this, values);
@@ -60,6 +75,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       audience: vars.AUTH_AUDIENCE,
     },
     trustProxy: vars.TRUST_PROXY ?? false,
+    jobs: {
+      // The embedded default is one process: it runs its jobs itself unless told otherwise.
+      workerEnabled: vars.WORKER_ENABLED ?? !vars.DATABASE_URL,
+      concurrency: vars.WORKER_CONCURRENCY ?? 4,
+      leaseMs: (vars.JOB_LEASE_SECONDS ?? 30) * 1000,
+      maxAttempts: vars.JOB_MAX_ATTEMPTS ?? 5,
+      ttlDays: vars.JOB_TTL_DAYS ?? 7,
+      pollIntervalMs: (vars.JOB_POLL_INTERVAL_SECONDS ?? 5) * 1000,
+      shutdownGraceMs: (vars.JOB_SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
+      longPollMaxWaiters: vars.LONG_POLL_MAX_WAITERS ?? 1000,
+      longPollMaxWaitersPerClient: vars.LONG_POLL_MAX_WAITERS_PER_CLIENT ?? 100,
+    },
   });
 }
 

@@ -24,17 +24,42 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
 
+/** An optional integer variable within bounds. */
+function IntegerBetween(min: number, max: number): PropertyDecorator {
+  const message = `must be an integer between ${min} and ${max}`;
+  return (target, key) => {
+    for (const decorate of [
+      IsOptional(),
+      Transform(toInteger),
+      IsInt({ message }),
+      Min(min, { message }),
+      Max(max, { message }),
+    ]) {
+      decorate(target, key);
+    }
+  };
+}
+
+/** An optional true/false variable (also 1/0, yes/no, on/off). */
+function Flag(): PropertyDecorator {
+  return (target, key) => {
+    for (const decorate of [
+      IsOptional(),
+      Transform(toBoolean),
+      IsBoolean({ message: 'must be true or false' }),
+    ]) {
+      decorate(target, key);
+    }
+  };
+}
+
 /** The environment variables the service reads, each with its rule. Empty strings count as unset. */
 export class EnvironmentVariables {
   @IsOptional()
   @IsIn(['development', 'test', 'production'])
   NODE_ENV?: string;
 
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt({ message: 'must be an integer between 1 and 65535' })
-  @Min(1, { message: 'must be an integer between 1 and 65535' })
-  @Max(65535, { message: 'must be an integer between 1 and 65535' })
+  @IntegerBetween(1, 65535)
   PORT?: number;
 
   @IsOptional()
@@ -50,9 +75,7 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
-  @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'must be true or false' })
+  @Flag()
   DATABASE_MIGRATIONS_RUN?: boolean;
 
   @IsOptional()
@@ -75,10 +98,35 @@ export class EnvironmentVariables {
   @IsString()
   AUTH_AUDIENCE?: string;
 
-  @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'must be true or false' })
+  @Flag()
   TRUST_PROXY?: boolean;
+
+  @Flag()
+  WORKER_ENABLED?: boolean;
+
+  @IntegerBetween(1, 256)
+  WORKER_CONCURRENCY?: number;
+
+  @IntegerBetween(5, 3600)
+  JOB_LEASE_SECONDS?: number;
+
+  @IntegerBetween(1, 100)
+  JOB_MAX_ATTEMPTS?: number;
+
+  @IntegerBetween(1, 3650)
+  JOB_TTL_DAYS?: number;
+
+  @IntegerBetween(1, 300)
+  JOB_POLL_INTERVAL_SECONDS?: number;
+
+  @IntegerBetween(0, 600)
+  JOB_SHUTDOWN_GRACE_SECONDS?: number;
+
+  @IntegerBetween(0, 100000)
+  LONG_POLL_MAX_WAITERS?: number;
+
+  @IntegerBetween(0, 100000)
+  LONG_POLL_MAX_WAITERS_PER_CLIENT?: number;
 }
 
 export class ConfigError extends Error {

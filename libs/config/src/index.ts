@@ -1,4 +1,4 @@
 export { AppConfig, loadConfig, GENERATED_SECRET_FILE, SQLITE_FILE } from './app-config';
-export type { AuthConfig, AuthKeyConfig, DatabaseConfig } from './app-config';
+export type { AuthConfig, AuthKeyConfig, DatabaseConfig, JobsConfig } from './app-config';
 export { ConfigError } from './environment';
 export { AppConfigModule } from './config.module';

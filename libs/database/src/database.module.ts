@@ -1,9 +1,11 @@
 import { AppConfig } from '@app/config';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSourceExtras, dataSourceOptions } from './data-source-options';
+import { DatabaseSession } from './database-session';
 
 /** The TypeORM connection to the configured database; entities register with `forFeature`. */
+@Global()
 @Module({})
 export class DatabaseModule {
   static forRoot(extras: DataSourceExtras = {}): DynamicModule {
@@ -18,6 +20,8 @@ export class DatabaseModule {
           }),
         }),
       ],
+      providers: [DatabaseSession],
+      exports: [DatabaseSession],
     };
   }
 }

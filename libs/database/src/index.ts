@@ -2,3 +2,4 @@ export { DatabaseModule } from './database.module';
 export { dataSourceOptions } from './data-source-options';
 export type { DataSourceExtras } from './data-source-options';
 export { MIGRATIONS } from './migrations';
+export { DatabaseSession } from './database-session';

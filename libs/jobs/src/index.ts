@@ -1,11 +1,26 @@
 export { JobsModule } from './jobs.module';
 export { JobsService, JOB_NOT_FOUND } from './jobs.service';
+export type { EnqueueOptions, EnqueuedJob } from './jobs.service';
+export { JobHandler } from './engine/job-handler.decorator';
+export { JobOutcome, JobFailure, TransientJobError } from './engine/job-outcome';
+export type { JobContext, JobFailureStatus, Persist } from './engine/job-outcome';
+export { presentJob, renderEnqueued, retryAfterSeconds, jobHref } from './job.presenter';
+export type { JobData, JobView } from './job.presenter';
+export type { JobLink, JobResult } from './job-result';
+export {
+  JOB_STATES,
+  PENDING_STATES,
+  FINISHED_STATES,
+  isPending,
+  publicStatusOf,
+} from './job-state';
+export type { JobState, PublicJobStatus } from './job-state';
+export { Job } from './job.entity';
+export { newJobId, isJobId } from './job-id';
+// For tests, tools and operations; modules use JobsService.
 export { JobsRepository } from './jobs.repository';
 export type { NewJob } from './jobs.repository';
-export { Job } from './job.entity';
-export { JOB_STATES, PENDING_STATES, publicStatusOf } from './job-state';
-export type { JobState, PublicJobStatus } from './job-state';
-export type { JobLink, JobResult } from './job-result';
-export { presentJob, retryAfterSeconds, jobHref } from './job.presenter';
-export type { JobData, JobView } from './job.presenter';
-export { newJobId, isJobId } from './job-id';
+export { JobWorker } from './engine/job-worker';
+export { JobRetention } from './engine/job-retention';
+export { JobWaiters } from './engine/job-waiters';
+export { MAX_STORED_RESPONSE_BYTES, capStoredError } from './engine/response-cap';

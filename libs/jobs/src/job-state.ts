@@ -14,6 +14,12 @@ export type JobState = (typeof JOB_STATES)[number];
 
 export const PENDING_STATES: readonly JobState[] = ['waiting', 'running'];
 
+export const FINISHED_STATES: readonly JobState[] = ['processed', 'failed', 'failed_with_error'];
+
+export function isPending(state: JobState): boolean {
+  return state === 'waiting' || state === 'running';
+}
+
 export type PublicJobStatus = 'pending' | 'processed' | 'failed' | 'failed_with_error';
 
 export function publicStatusOf(state: JobState): PublicJobStatus {

@@ -35,8 +35,30 @@ export class Job {
   @Column({ name: 'dedupe_key', type: 'varchar', length: 64, nullable: true })
   dedupeKey: string | null;
 
+  /** Claims so far; the claim's number is the fencing token its completion must present. */
   @Column({ type: 'integer', default: 0 })
   attempts: number;
+
+  /** When a waiting job may be claimed (later than now while it backs off after a transient error). */
+  @Column({ name: 'run_at', type: Date })
+  runAt: Date;
+
+  /** The lease of a running job: another worker may claim it once this has passed. */
+  @Column({ name: 'locked_until', type: Date, nullable: true })
+  lockedUntil: Date | null;
+
+  @Column({ name: 'locked_by', type: 'varchar', length: 64, nullable: true })
+  lockedBy: string | null;
+
+  @Column({ name: 'started_at', type: Date, nullable: true })
+  startedAt: Date | null;
+
+  @Column({ name: 'finished_at', type: Date, nullable: true })
+  finishedAt: Date | null;
+
+  /** The last failure, for operators only; never shown to callers. */
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: Date })
   createdAt: Date;

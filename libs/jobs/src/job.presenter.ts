@@ -1,4 +1,5 @@
 import { ErrorBody } from '@app/http';
+import type { FastifyReply } from 'fastify';
 import { Job } from './job.entity';
 import { JobLink } from './job-result';
 import { publicStatusOf } from './job-state';
@@ -73,4 +74,20 @@ export function presentJob(job: Job, now: Date = new Date()): JobView {
     };
   }
   throw new Error(`Job ${job.id} is ${job.state} but its stored result does not fit that state`);
+}
+
+/**
+ * The answer every module gives once it enqueued: 202 with the pending job and `Location` for a new
+ * job, 200 with the earlier identical job still pending (SPEC section 5).
+ */
+export function renderEnqueued(
+  reply: FastifyReply,
+  enqueued: { job: Job; created: boolean },
+  now: Date = new Date(),
+): JobData {
+  const view = presentJob(enqueued.job, now);
+  void reply
+    .code(enqueued.created ? 202 : 200)
+    .headers({ ...view.headers, location: jobHref(enqueued.job.id) });
+  return view.data;
 }

@@ -1,15 +1,37 @@
 import { AuthModule } from '@app/auth';
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EtaEstimator } from './engine/eta-estimator';
+import { JobEvents } from './engine/job-events';
+import { JobHandlerRegistry } from './engine/job-handler.registry';
+import { JobRetention } from './engine/job-retention';
+import { JobWaiters } from './engine/job-waiters';
+import { JobWorker } from './engine/job-worker';
+import { WorkersRepository } from './engine/workers.repository';
 import { Job } from './job.entity';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 
+/**
+ * The jobs backbone: the status route, `JobsService.enqueue` for modules, and the engine that runs
+ * `@JobHandler`s (started where `WORKER_ENABLED` holds).
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([Job]), AuthModule],
+  imports: [TypeOrmModule.forFeature([Job]), AuthModule, DiscoveryModule],
   controllers: [JobsController],
-  providers: [JobsService, JobsRepository],
+  providers: [
+    JobsService,
+    JobsRepository,
+    WorkersRepository,
+    JobHandlerRegistry,
+    JobEvents,
+    JobWaiters,
+    EtaEstimator,
+    JobWorker,
+    JobRetention,
+  ],
   exports: [JobsService],
 })
 export class JobsModule {}

@@ -1,34 +1,228 @@
+import { DatabaseSession } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { Job } from './job.entity';
 import { newJobId } from './job-id';
+import { JobResult } from './job-result';
+import { FINISHED_STATES, JobState, PENDING_STATES } from './job-state';
+import { Job } from './job.entity';
 
 export type NewJob = Pick<Job, 'type' | 'clientId' | 'payload' | 'eta'> &
-  Partial<Pick<Job, 'state' | 'statusCode' | 'result' | 'dedupeKey' | 'attempts'>>;
+  Partial<Omit<Job, 'id' | 'type' | 'clientId' | 'payload' | 'eta'>>;
+
+export interface Completion {
+  state: Exclude<JobState, 'waiting' | 'running'>;
+  statusCode: number;
+  result: JobResult;
+  lastError?: string | null;
+}
+
+/** A claimed job's identity and fencing token. */
+export interface Claim {
+  id: string;
+  attempt: number;
+}
+
+const FINISHED = FINISHED_STATES.map((state) => `'${state}'`).join(', ');
 
 /** The named queries on the jobs table; nothing else in the service touches it. */
 @Injectable()
 export class JobsRepository {
-  constructor(@InjectRepository(Job) private readonly jobs: Repository<Job>) {}
+  constructor(
+    @InjectRepository(Job) private readonly jobs: Repository<Job>,
+    private readonly db: DatabaseSession,
+  ) {}
 
   /** The job with this id, only when it belongs to this client. */
   findVisible(id: string, clientId: string): Promise<Job | null> {
     return this.jobs.findOneBy({ id, clientId });
   }
 
-  async insert(job: NewJob): Promise<Job> {
-    const entity = this.jobs.create({
+  findById(id: string): Promise<Job | null> {
+    return this.jobs.findOneBy({ id });
+  }
+
+  /** Inserts a job as given (tests and tools); modules enqueue through `JobsService`. */
+  async insert(job: NewJob, manager: EntityManager = this.jobs.manager): Promise<Job> {
+    const entity = this.build(job);
+    await manager.insert(Job, entity as QueryDeepPartialEntity<Job>);
+    return entity;
+  }
+
+  /**
+   * Inserts a waiting job unless a pending job with the same dedupe key exists, and returns the
+   * pending job that holds the key: this one (`created`) or the earlier one. The unique index on
+   * pending dedupe keys decides, so concurrent identical inserts make one job.
+   */
+  async insertPending(
+    manager: EntityManager,
+    job: NewJob & { dedupeKey: string },
+  ): Promise<{ job: Job; created: boolean }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const entity = this.build(job);
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Job)
+        .values(entity as QueryDeepPartialEntity<Job>)
+        .orIgnore()
+        .execute();
+      const holder = await manager.findOneBy(Job, {
+        dedupeKey: job.dedupeKey,
+        state: In([...PENDING_STATES]),
+      });
+      // None: the earlier job finished between the insert and the read; insert again.
+      if (holder) return { job: holder, created: holder.id === entity.id };
+    }
+    throw new Error(`Could not enqueue a ${job.type} job: its dedupe key kept changing hands`);
+  }
+
+  /**
+   * Claims up to `limit` jobs for a worker: waiting jobs that are due, and running jobs whose lease
+   * expired (their worker died). Each claim bumps `attempts`, the fencing token of this run.
+   */
+  async claimNextBatch(
+    workerId: string,
+    limit: number,
+    leaseUntil: Date,
+    now: Date,
+  ): Promise<Job[]> {
+    const lock = this.db.isPostgres ? 'FOR UPDATE SKIP LOCKED' : '';
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE jobs
+          SET state = 'running', attempts = attempts + 1, locked_until = :leaseUntil,
+              locked_by = :workerId, started_at = :now, updated_at = :now
+        WHERE id IN (
+          SELECT id FROM jobs
+           WHERE (state = 'waiting' AND run_at <= :now)
+              OR (state = 'running' AND locked_until < :now)
+           ORDER BY run_at
+           LIMIT :limit
+           ${lock})
+        RETURNING id`,
+      { workerId, leaseUntil, now, limit },
+    );
+    if (rows.length === 0) return [];
+    return this.jobs.findBy({ id: In(rows.map((row) => row.id)) });
+  }
+
+  /** Extends a running job's lease; false when this run no longer holds it. */
+  async renewLease(claim: Claim, until: Date): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE jobs SET locked_until = :until
+        WHERE id = :id AND attempts = :attempt AND state = 'running'
+        RETURNING id`,
+      { ...claim, until },
+    );
+    return rows.length === 1;
+  }
+
+  /** Finishes a job, only when this run still holds it (the fencing token matches). */
+  async complete(
+    manager: EntityManager,
+    claim: Claim,
+    completion: Completion,
+    now: Date,
+  ): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE jobs
+          SET state = :state, status_code = :statusCode, result = :result, last_error = :lastError,
+              finished_at = :now, updated_at = :now, locked_until = NULL, locked_by = NULL
+        WHERE id = :id AND attempts = :attempt AND state = 'running'
+        RETURNING id`,
+      {
+        ...claim,
+        state: completion.state,
+        statusCode: completion.statusCode,
+        result: JSON.stringify(completion.result),
+        lastError: completion.lastError ?? null,
+        now,
+      },
+      manager,
+    );
+    return rows.length === 1;
+  }
+
+  /** Puts a running job back to wait until `runAt` (a retry, or a release at shutdown). */
+  async reschedule(
+    claim: Claim,
+    runAt: Date,
+    eta: Date,
+    lastError: string | null,
+    now: Date,
+  ): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE jobs
+          SET state = 'waiting', run_at = :runAt, eta = :eta, last_error = :lastError,
+              locked_until = NULL, locked_by = NULL, updated_at = :now
+        WHERE id = :id AND attempts = :attempt AND state = 'running'
+        RETURNING id`,
+      { ...claim, runAt, eta, lastError, now },
+    );
+    return rows.length === 1;
+  }
+
+  /** Deletes up to `limit` finished jobs last updated before `cutoff`; pending jobs are never touched. */
+  async deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    const rows = await this.db.query<{ id: string }>(
+      `DELETE FROM jobs
+        WHERE id IN (
+          SELECT id FROM jobs
+           WHERE state IN (${FINISHED}) AND updated_at < :cutoff
+           LIMIT :limit)
+        RETURNING id`,
+      { cutoff, limit },
+    );
+    return rows.length;
+  }
+
+  /** Pending jobs by type: the work queued ahead of a new job. */
+  async countPendingByType(): Promise<Map<string, number>> {
+    const rows = await this.db.query<{ type: string; count: string | number }>(
+      `SELECT type, COUNT(*) AS count FROM jobs WHERE state IN ('waiting', 'running') GROUP BY type`,
+      {},
+    );
+    return new Map(rows.map((row) => [row.type, Number(row.count)]));
+  }
+
+  /** How long recent jobs took to run, newest first, by type. */
+  async recentDurations(since: Date, limit: number): Promise<{ type: string; ms: number }[]> {
+    const rows = await this.db.query<{ type: string; started_at: unknown; finished_at: unknown }>(
+      `SELECT type, started_at, finished_at FROM jobs
+        WHERE finished_at IS NOT NULL AND finished_at > :since AND started_at IS NOT NULL
+        ORDER BY finished_at DESC
+        LIMIT :limit`,
+      { since, limit },
+    );
+    return rows.map((row) => ({
+      type: row.type,
+      ms: Math.max(
+        0,
+        this.db.fromDatabase(row.finished_at)!.getTime() -
+          this.db.fromDatabase(row.started_at)!.getTime(),
+      ),
+    }));
+  }
+
+  private build(job: NewJob): Job {
+    const now = new Date();
+    return this.jobs.create({
       state: 'waiting',
       statusCode: null,
       result: null,
       dedupeKey: null,
       attempts: 0,
+      runAt: now,
+      lockedUntil: null,
+      lockedBy: null,
+      startedAt: null,
+      finishedAt: null,
+      lastError: null,
+      createdAt: now,
+      updatedAt: now,
       ...job,
       id: newJobId(),
     });
-    await this.jobs.insert(entity as QueryDeepPartialEntity<Job>);
-    return entity;
   }
 }

@@ -1,14 +1,78 @@
+import { DatabaseSession } from '@app/database';
 import { ApiException } from '@app/http';
 import { Injectable } from '@nestjs/common';
-import { Job } from './job.entity';
+import { EntityManager } from 'typeorm';
+import { dedupeKeyOf } from './engine/dedupe-key';
+import { EtaEstimator } from './engine/eta-estimator';
+import { JobEvents } from './engine/job-events';
+import { JobHandlerRegistry } from './engine/job-handler.registry';
+import { JobWaiters } from './engine/job-waiters';
 import { isJobId } from './job-id';
+import { isPending } from './job-state';
+import { Job } from './job.entity';
 import { JobsRepository } from './jobs.repository';
 
 export const JOB_NOT_FOUND = 'Job not found.';
 
+export interface EnqueueOptions {
+  /** The client the job belongs to: only it can read the job. */
+  clientId: string;
+  /** The caller's transaction: the job commits (and runs) only if the caller's writes commit. */
+  manager?: EntityManager;
+}
+
+/** A new job (`created`), or the earlier identical job still pending. */
+export interface EnqueuedJob {
+  job: Job;
+  created: boolean;
+}
+
 @Injectable()
 export class JobsService {
-  constructor(private readonly jobs: JobsRepository) {}
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly db: DatabaseSession,
+    private readonly handlers: JobHandlerRegistry,
+    private readonly events: JobEvents,
+    private readonly eta: EtaEstimator,
+    private readonly waiters: JobWaiters,
+  ) {}
+
+  /**
+   * Creates a job of `type` for `payload`, unless the same client has an identical job (same type,
+   * same payload) still pending: then that job is returned and nothing is created. The eta comes
+   * from the queue as measured now.
+   */
+  async enqueue(
+    type: string,
+    payload: Record<string, unknown>,
+    options: EnqueueOptions,
+  ): Promise<EnqueuedJob> {
+    if (!this.handlers.has(type))
+      throw new Error(`No @JobHandler is registered for job type ${type}`);
+    const eta = await this.eta.estimate(type);
+    const insert = async (manager: EntityManager): Promise<EnqueuedJob> => {
+      const enqueued = await this.jobs.insertPending(manager, {
+        type,
+        clientId: options.clientId,
+        payload,
+        eta,
+        dedupeKey: dedupeKeyOf(options.clientId, type, payload),
+      });
+      if (enqueued.created) await this.events.enqueued(manager);
+      return enqueued;
+    };
+    return options.manager ? insert(options.manager) : this.db.transaction(insert);
+  }
+
+  /**
+   * Runs `work` in a transaction that `enqueue` can join (`{ manager }`), so a module's writes and
+   * its job commit together. Use it rather than the data source directly: on SQLite it takes the
+   * write lock that keeps transactions apart.
+   */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
 
   /**
    * The job, when it exists and belongs to this client. An unknown id, a malformed id and another
@@ -18,5 +82,35 @@ export class JobsService {
     const job = isJobId(id) ? await this.jobs.findVisible(id, clientId) : null;
     if (!job) throw ApiException.notFound(JOB_NOT_FOUND);
     return job;
+  }
+
+  /**
+   * Holds a pending job's answer until it finishes or `ms` pass (long poll). Woken by the finish
+   * event, it reads the job once more; it never polls the database.
+   */
+  async waitForFinish(job: Job, ms: number, signal?: AbortSignal): Promise<Job> {
+    const slot = this.waiters.admit(job.clientId);
+    const deadline = Date.now() + ms;
+    try {
+      let current = job;
+      while (isPending(current.state) && !signal?.aborted) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) break;
+        const watch = this.waiters.watch(job.id);
+        const fresh = await this.jobs.findVisible(job.id, job.clientId).catch((error) => {
+          watch.cancel();
+          throw error;
+        });
+        if (!fresh || !isPending(fresh.state)) {
+          watch.cancel();
+          return fresh ?? current;
+        }
+        current = fresh;
+        if (!(await watch.woken(remaining, signal))) break;
+      }
+      return current;
+    } finally {
+      slot.release();
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { CreateJobs1764300000000 } from './1764300000000-create-jobs';
+import { JobEngine1764310000000 } from './1764310000000-job-engine';
 
 /** Every migration, oldest first. A new migration is added at the end of this list. */
-export const MIGRATIONS = [CreateJobs1764300000000];
+export const MIGRATIONS = [CreateJobs1764300000000, JobEngine1764310000000];

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Mutex } from 'async-mutex';
+import { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
+import { DateUtils } from 'typeorm/util/DateUtils';
+
+/**
+ * The one way the service writes in transactions and runs hand-written SQL on either database.
+ *
+ * SQLite (better-sqlite3) has a single connection shared by every query: two transactions open at
+ * once would nest into one another. On SQLite every transaction and every write outside one
+ * therefore goes through one mutex; on PostgreSQL they run concurrently, each on its own connection.
+ */
+@Injectable()
+export class DatabaseSession {
+  readonly isPostgres: boolean;
+  private readonly writes: Mutex | undefined;
+
+  constructor(@InjectDataSource() readonly dataSource: DataSource) {
+    this.isPostgres = dataSource.options.type === 'postgres';
+    this.writes = this.isPostgres ? undefined : new Mutex();
+  }
+
+  /** Runs `work` in a transaction; it commits when `work` resolves and rolls back when it throws. */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.serialized(() => this.dataSource.transaction(work));
+  }
+
+  /** Runs a write outside a transaction, one at a time on SQLite. */
+  serialized<T>(work: () => Promise<T>): Promise<T> {
+    return this.writes ? this.writes.runExclusive(work) : work();
+  }
+
+  /**
+   * Runs SQL written with `:name` parameters (`:...list` for lists) on either database, and returns
+   * the rows it returned (`RETURNING` included). Dates become each database's own format.
+   */
+  async query<T extends ObjectLiteral>(
+    sql: string,
+    parameters: Record<string, unknown>,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<T[]> {
+    const values = Object.fromEntries(
+      Object.entries(parameters).map(([name, value]) => [name, this.toDatabase(value)]),
+    );
+    const [statement, bound] = this.dataSource.driver.escapeQueryWithParameters(sql, values, {});
+    const runner = manager.queryRunner ?? this.dataSource.createQueryRunner();
+    try {
+      const result = await runner.query(statement, bound, true);
+      return (result.records as T[] | undefined) ?? [];
+    } finally {
+      if (!manager.queryRunner) await runner.release();
+    }
+  }
+
+  /** A date as the column stores it: a timestamp on PostgreSQL, a UTC text on SQLite. */
+  toDatabase(value: unknown): unknown {
+    if (!(value instanceof Date)) return value;
+    return this.isPostgres ? value : DateUtils.mixedDateToUtcDatetimeString(value);
+  }
+
+  /** A date read back from raw SQL: SQLite returns its UTC text. */
+  fromDatabase(value: unknown): Date | null {
+    if (value === null || value === undefined) return null;
+    if (value instanceof Date) return value;
+    if (typeof value !== 'string') throw new TypeError(`Not a stored date: ${typeof value}`);
+    const text = value;
+    return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+  }
+}

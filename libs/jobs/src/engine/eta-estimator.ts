@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { JobsRepository } from '../jobs.repository';
+import { estimateEta, meanDurations, QueueSnapshot } from './eta';
+import { WorkersRepository } from './workers.repository';
+
+const SNAPSHOT_TTL_MS = 1_000;
+const DURATION_WINDOW_MS = 60 * 60 * 1000;
+const DURATION_SAMPLES = 500;
+/** A worker is live while its heartbeat is younger than this. */
+export const WORKER_LIVE_MS = 30_000;
+
+/**
+ * Estimates the eta of new jobs from a snapshot of the queue, refreshed at most once a second per
+ * process, so enqueueing costs no extra queries under load.
+ */
+@Injectable()
+export class EtaEstimator {
+  private snapshot: { at: number; value: Promise<QueueSnapshot> } | undefined;
+
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly workers: WorkersRepository,
+  ) {}
+
+  async estimate(type: string, now: Date = new Date()): Promise<Date> {
+    return estimateEta(await this.currentSnapshot(now), type, now);
+  }
+
+  /** Forgets the cached snapshot (after a change the next estimate must see). */
+  invalidate(): void {
+    this.snapshot = undefined;
+  }
+
+  private currentSnapshot(now: Date): Promise<QueueSnapshot> {
+    if (!this.snapshot || now.getTime() - this.snapshot.at > SNAPSHOT_TTL_MS) {
+      const value = this.measure(now);
+      this.snapshot = { at: now.getTime(), value };
+      value.catch(() => (this.snapshot = undefined));
+    }
+    return this.snapshot.value;
+  }
+
+  private async measure(now: Date): Promise<QueueSnapshot> {
+    const [samples, pendingByType, capacity] = await Promise.all([
+      this.jobs.recentDurations(new Date(now.getTime() - DURATION_WINDOW_MS), DURATION_SAMPLES),
+      this.jobs.countPendingByType(),
+      this.workers.capacitySince(new Date(now.getTime() - WORKER_LIVE_MS)),
+    ]);
+    const { byType, overall } = meanDurations(samples);
+    return { meanDurationMs: byType, overallMeanMs: overall, pendingByType, capacity };
+  }
+}

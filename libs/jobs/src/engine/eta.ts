@@ -1,0 +1,48 @@
+/** What the eta of a new job is computed from, measured from the jobs table and the live workers. */
+export interface QueueSnapshot {
+  /** Mean run time of recent jobs, by type. */
+  meanDurationMs: ReadonlyMap<string, number>;
+  /** Mean run time of recent jobs of any type; undefined when nothing ran recently. */
+  overallMeanMs: number | undefined;
+  /** Pending jobs by type, the work ahead of a new job. */
+  pendingByType: ReadonlyMap<string, number>;
+  /** Jobs the live workers run at once. */
+  capacity: number;
+}
+
+/** Before any job of any type has run, one second is the guess. */
+export const UNMEASURED_DURATION_MS = 1_000;
+
+export function expectedDurationMs(snapshot: QueueSnapshot, type: string): number {
+  return snapshot.meanDurationMs.get(type) ?? snapshot.overallMeanMs ?? UNMEASURED_DURATION_MS;
+}
+
+/**
+ * When a new job of `type` should be done: the queued work ahead of it (each pending job at the
+ * mean duration of its type), spread over the workers' capacity, plus its own duration.
+ */
+export function estimateEta(snapshot: QueueSnapshot, type: string, now: Date): Date {
+  let aheadMs = 0;
+  for (const [pendingType, count] of snapshot.pendingByType) {
+    aheadMs += count * expectedDurationMs(snapshot, pendingType);
+  }
+  const capacity = Math.max(1, snapshot.capacity);
+  return new Date(now.getTime() + aheadMs / capacity + expectedDurationMs(snapshot, type));
+}
+
+export function meanDurations(samples: readonly { type: string; ms: number }[]): {
+  byType: Map<string, number>;
+  overall: number | undefined;
+} {
+  const sums = new Map<string, { total: number; count: number }>();
+  let total = 0;
+  for (const { type, ms } of samples) {
+    const sum = sums.get(type) ?? { total: 0, count: 0 };
+    sum.total += ms;
+    sum.count += 1;
+    sums.set(type, sum);
+    total += ms;
+  }
+  const byType = new Map([...sums].map(([type, sum]) => [type, sum.total / sum.count]));
+  return { byType, overall: samples.length > 0 ? total / samples.length : undefined };
+}
