@@ -25,6 +25,5 @@ export async function createApp(
     createHttpAdapter({ trustProxy: config.trustProxy }),
     { bodyParser: false, abortOnError: false, logger: options.logger },
   );
-  app.enableShutdownHooks();
   return app;
 }

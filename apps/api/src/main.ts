@@ -1,10 +1,11 @@
-import { ConfigError, loadConfig } from '@app/config';
+import { closeOnSignals, ConfigError, loadConfig } from '@app/config';
 import { Logger } from '@nestjs/common';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
+  closeOnSignals(app);
   await app.listen(config.port, config.host);
   const where =
     config.database.kind === 'postgres' ? 'PostgreSQL' : `SQLite at ${config.database.file}`;

@@ -2,3 +2,4 @@ export { AppConfig, loadConfig, GENERATED_SECRET_FILE, SQLITE_FILE } from './app
 export type { AuthConfig, AuthKeyConfig, DatabaseConfig, JobsConfig } from './app-config';
 export { ConfigError } from './environment';
 export { AppConfigModule } from './config.module';
+export { closeOnSignals } from './shutdown';

@@ -84,11 +84,11 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.state = 'running';
     this.unsubscribe = this.events.onEnqueued(() => this.wake());
     this.timers = [
+      // The poll keeps a worker process alive; it is cleared at shutdown.
       setInterval(() => this.wake(), pollIntervalMs),
-      setInterval(() => void this.renewLeases(), Math.max(1_000, Math.floor(leaseMs / 3))),
-      setInterval(() => void this.heartbeat(), HEARTBEAT_MS),
+      setInterval(() => void this.renewLeases(), Math.max(1_000, Math.floor(leaseMs / 3))).unref(),
+      setInterval(() => void this.heartbeat(), HEARTBEAT_MS).unref(),
     ];
-    for (const timer of this.timers) timer.unref();
     this.logger.log(`Worker ${this.id} started: ${concurrency} at once`);
     this.wake();
   }

@@ -1,0 +1,29 @@
+import { AppConfig } from '@app/config';
+import { DataSourceExtras } from '@app/database';
+import { DynamicModule, INestApplicationContext, LoggerService, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { WorkerModule } from './worker.module';
+
+export interface CreateWorkerOptions {
+  database?: DataSourceExtras;
+  logger?: LoggerService | LogLevel[] | false;
+  /** Extra modules with job handlers (the tests add their own job types). */
+  imports?: DynamicModule['imports'];
+}
+
+/** Builds the worker process; it claims jobs as soon as it is initialised. */
+export async function createWorker(
+  config: AppConfig,
+  options: CreateWorkerOptions = {},
+): Promise<INestApplicationContext> {
+  const root = WorkerModule.forRoot(
+    new AppConfig({ ...config, jobs: { ...config.jobs, workerEnabled: true } }),
+    options.database,
+  );
+  root.imports = [...(root.imports ?? []), ...(options.imports ?? [])];
+  const worker = await NestFactory.createApplicationContext(root, {
+    abortOnError: false,
+    logger: options.logger,
+  });
+  return worker;
+}

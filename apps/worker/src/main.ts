@@ -1,0 +1,12 @@
+import { closeOnSignals, ConfigError, loadConfig } from '@app/config';
+import { createWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  closeOnSignals(await createWorker(loadConfig()));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});
