@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../apps/api/src/create-app';
 import { ProbeModule } from './probe.module';
+import { TestJobsModule } from './test-jobs.module';
 import { createSchema, dropSchema, TEST_DATABASE_URL } from './test-database';
 
 export const TEST_SECRET = 'e2e-secret-0123456789abcdef0123456789abcdef';
@@ -14,6 +15,8 @@ export const TEST_SECRET = 'e2e-secret-0123456789abcdef0123456789abcdef';
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
+  /** The suite's PostgreSQL schema (undefined on SQLite). */
+  schema: string | undefined;
   jobs: JobsRepository;
   /** A valid HS256 token for the test secret, with these claims merged over the defaults. */
   token(claims?: Record<string, unknown>): Promise<string>;
@@ -40,7 +43,7 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp
   const app = await createApp(config, {
     database: { schema },
     logger: false,
-    imports: [ProbeModule],
+    imports: [ProbeModule, TestJobsModule],
   });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
@@ -48,6 +51,7 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp
   return {
     app,
     config,
+    schema,
     jobs: app.get(JobsRepository),
     token: (claims = {}) => signTestToken(claims),
     close: async () => {
