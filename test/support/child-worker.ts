@@ -1,0 +1,41 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface ChildWorker {
+  process: ChildProcess;
+  id: string;
+  /** Resolves with the exit code (or the signal) once the process has ended. */
+  exited: Promise<number | NodeJS.Signals | null>;
+}
+
+/** Starts `test/support/worker-process.ts` in its own process and waits until it claims jobs. */
+export async function startChildWorker(env: NodeJS.ProcessEnv): Promise<ChildWorker> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      'test/support/worker-process.ts',
+    ],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = once(child, 'exit').then(
+    ([code, signal]) => (code ?? signal) as number | NodeJS.Signals | null,
+  );
+  let output = '';
+  for await (const chunk of child.stdout) {
+    output += String(chunk);
+    const ready = /READY (\S+)/.exec(output);
+    if (ready) return { process: child, id: ready[1], exited };
+  }
+  throw new Error(`The worker process ended before it was ready: ${output}`);
+}
