@@ -1,5 +1,12 @@
 import { DatabaseSession } from '@app/database';
-import { isPending, Job, JobRetention, JobsService, MAX_STORED_RESPONSE_BYTES } from '@app/jobs';
+import {
+  isPending,
+  Job,
+  JobRetention,
+  JobsService,
+  JobWorker,
+  MAX_STORED_RESPONSE_BYTES,
+} from '@app/jobs';
 import request from 'supertest';
 import { startTestApp, TestApp } from './support/test-app';
 import { TestGates } from './support/test-jobs.module';
@@ -37,6 +44,8 @@ describe('the job engine, through the real worker', () => {
       JOB_MAX_ATTEMPTS: '3',
       LONG_POLL_MAX_WAITERS_PER_CLIENT: '2',
       JOB_SHUTDOWN_GRACE_SECONDS: '1',
+      // Wake-ups come from enqueue events; the safety poll is too slow to pass any test.
+      JOB_POLL_INTERVAL_SECONDS: '300',
     });
     jobs = t.app.get(JobsService);
     gates = t.app.get(TestGates);
@@ -181,6 +190,31 @@ describe('the job engine, through the real worker', () => {
     });
   });
 
+  it('a module answers 202 with Location for a new job, 200 with the same job while it is pending', async () => {
+    const post = () =>
+      request(t.app.getHttpServer())
+        .post('/api/probe/things')
+        .set('authorization', `Bearer ${token}`)
+        .send({ name: 'render', items: [{ role: 'primary' }] });
+    await t.app.get(JobWorker).stop();
+    try {
+      const first = await post().expect(202);
+      const id = first.headers.location.split('/').pop();
+      expect(first.headers.location).toBe(`/api/jobs/${id}`);
+      expect(first.body.data).toEqual({
+        status: 'pending',
+        eta: expect.any(String),
+        links: [{ entity: 'job', href: `/api/jobs/${id}` }],
+      });
+      expect(first.body.meta.code).toBe(202);
+      const again = await post().expect(200);
+      expect(again.body.data.links[0].href).toBe(`/api/jobs/${id}`);
+      expect(again.headers.location).toBe(`/api/jobs/${id}`);
+    } finally {
+      await t.app.get(JobWorker).start();
+    }
+  });
+
   it('a rolled-back caller transaction leaves no job', async () => {
     let enqueuedId = '';
     await expect(
@@ -216,6 +250,13 @@ describe('the job engine, through the real worker', () => {
         (entry: { rules: { params: unknown[] }[] }) => entry.rules[0].params.length === 0,
       ),
     ).toBe(true);
+  });
+
+  it('wakes on enqueue, without waiting for the safety poll', async () => {
+    const started = Date.now();
+    const { job } = await enqueue('test.data', { wake: 'now' });
+    await finished(job.id);
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   describe('long poll', () => {

@@ -1,5 +1,5 @@
 import { DatabaseSession } from '@app/database';
-import { isPending, JobsRepository } from '@app/jobs';
+import { isPending, JobsRepository, JobsService } from '@app/jobs';
 import { startTestApp, TestApp } from './support/test-app';
 import { TestGates } from './support/test-jobs.module';
 import { waitFor } from './support/wait-for';
@@ -20,6 +20,18 @@ describe('leases and fencing', () => {
     db = t.app.get(DatabaseSession);
   });
   afterAll(() => t.close(), 30_000);
+
+  it('renews the lease of a run longer than the lease, so it is not run twice', async () => {
+    const { job } = await t.app
+      .get(JobsService)
+      .enqueue('test.effect', { ms: 7_000 }, { clientId: 'mis-1' });
+    const done = await waitFor(async () => {
+      const current = await t.jobs.findById(job.id);
+      return current && !isPending(current.state) ? current : undefined;
+    }, 20_000);
+    expect(done).toMatchObject({ state: 'processed', attempts: 1 });
+    expect(await effects(job.id)).toBe(1);
+  }, 30_000);
 
   it('rejects the completion of a run that lost its lease (the fencing token)', async () => {
     const repository = t.app.get(JobsRepository);

@@ -1,5 +1,6 @@
 import { DatabaseSession } from '@app/database';
 import { JobsService } from '@app/jobs';
+import request from 'supertest';
 import { ChildWorker, startChildWorker } from './support/child-worker';
 import { startTestApp, TEST_SECRET, TestApp } from './support/test-app';
 import { TEST_DATABASE_URL } from './support/test-database';
@@ -88,6 +89,24 @@ onPostgres('worker processes sharing one PostgreSQL', () => {
     leaving.process.kill('SIGTERM');
     expect(await leaving.exited).toBe(0);
     expect(await jobState(job.id)).toMatchObject({ state: 'waiting', lockedBy: null });
+  }, 60_000);
+
+  it('wakes a worker in another process with NOTIFY, and a long poll here when it finishes', async () => {
+    await startWorker({ JOB_POLL_INTERVAL_SECONDS: '300' });
+    const token = await t.token();
+    const { job } = await jobs.enqueue(
+      'test.effect',
+      { ms: 500, case: 'notify' },
+      { clientId: 'mis-1' },
+    );
+    const started = Date.now();
+    const res = await request(t.app.getHttpServer())
+      .get(`/api/jobs/${job.id}`)
+      .set('authorization', `Bearer ${token}`)
+      .set('prefer', 'wait=30')
+      .expect(200);
+    expect(res.body.data.status).toBe('processed');
+    expect(Date.now() - started).toBeLessThan(5_000);
   }, 60_000);
 
   it('three workers process 2,000 jobs, each exactly once, none left pending', async () => {

@@ -1,5 +1,7 @@
-import { Public } from '@app/auth';
-import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
+import { AuthenticatedClient, CurrentClient, Public, Scopes, SCOPES } from '@app/auth';
+import { JobData, JobsModule, JobsService, renderEnqueued } from '@app/jobs';
+import { Body, Controller, Get, Module, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -66,5 +68,26 @@ class ProbeController {
   }
 }
 
-@Module({ controllers: [ProbeController] })
+/** A module that creates jobs the way every module does: validate, enqueue, render. */
+@Controller('api/probe/things')
+@Scopes(SCOPES.jobRead)
+class ProbeThingsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  @Post()
+  async create(
+    @Body() body: ProbeBody,
+    @CurrentClient() client: AuthenticatedClient,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JobData> {
+    const enqueued = await this.jobs.enqueue(
+      'test.data',
+      { ...body },
+      { clientId: client.clientId },
+    );
+    return renderEnqueued(reply, enqueued);
+  }
+}
+
+@Module({ imports: [JobsModule], controllers: [ProbeController, ProbeThingsController] })
 export class ProbeModule {}

@@ -244,6 +244,8 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       `Job ${job.id} (${job.type}) attempt ${claim.attempt} failed for now, retrying at ${runAt.toISOString()}: ${reason}`,
     );
     await this.db.serialized(() => this.jobs.reschedule(claim, runAt, eta, reason, now));
+    // Nothing announces a job coming due: look again when it does.
+    setTimeout(() => this.wake(), runAt.getTime() - now.getTime()).unref();
   }
 
   private async giveUp(job: Job, claim: Claim, error?: unknown): Promise<void> {
