@@ -77,6 +77,7 @@ export class JobWaiters implements OnModuleInit {
           clearTimeout(timer);
           resolve(false);
         };
+        if (signal?.aborted) return stop();
         signal?.addEventListener('abort', stop, { once: true });
         void announced.then(() => {
           clearTimeout(timer);

@@ -8,7 +8,8 @@ const byteLength = (value: unknown): number => Buffer.byteLength(JSON.stringify(
 /**
  * Fits a failed job's error into 10,000 bytes of JSON with the production rule: first every
  * `invalid[].rules[].params` becomes `[]`, then `invalid` entries are dropped from the end until it
- * fits; a message still too long is cut to 9,997 characters plus `...`.
+ * fits; a message still too long is cut to 9,997 characters plus `...` (SPEC section 4 counts
+ * the message in characters, as production does, so such an error can end a few bytes over).
  */
 export function capStoredError(error: ErrorBody): ErrorBody {
   if (byteLength(error) <= MAX_STORED_RESPONSE_BYTES) return error;
