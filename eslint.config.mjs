@@ -33,6 +33,24 @@ export default tseslint.config(
     },
   },
   {
+    // A library is used through its public door (`@app/<name>`), never through its files.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@app/*/*', '**/libs/*/src/**', '../../*/src/**'],
+              message: 'Import a library through its index: @app/<name>.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Specs read untyped response bodies (supertest's `res.body` is `any`).
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: {

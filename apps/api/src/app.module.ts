@@ -1,6 +1,7 @@
 import { AppConfig, AppConfigModule } from '@app/config';
 import { DatabaseModule, DataSourceExtras } from '@app/database';
 import { HttpConventionsModule } from '@app/http';
+import { EncounterPackagesModule } from '@app/encounter-packages';
 import { JobsModule } from '@app/jobs';
 import { DynamicModule, Module } from '@nestjs/common';
 
@@ -15,6 +16,7 @@ export class AppModule {
         HttpConventionsModule,
         DatabaseModule.forRoot(database),
         JobsModule,
+        EncounterPackagesModule,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { AppConfig, AppConfigModule } from '@app/config';
 import { DatabaseModule, DataSourceExtras } from '@app/database';
+import { EncounterPackagesModule } from '@app/encounter-packages';
 import { JobsModule } from '@app/jobs';
 import { DynamicModule, Module } from '@nestjs/common';
 
@@ -12,7 +13,12 @@ export class WorkerModule {
   static forRoot(config: AppConfig, database: DataSourceExtras = {}): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [AppConfigModule.forRoot(config), DatabaseModule.forRoot(database), JobsModule],
+      imports: [
+        AppConfigModule.forRoot(config),
+        DatabaseModule.forRoot(database),
+        JobsModule,
+        EncounterPackagesModule,
+      ],
     };
   }
 }

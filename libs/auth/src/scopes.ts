@@ -4,6 +4,10 @@
  */
 export const SCOPES = {
   jobRead: 'job:read',
+  encounterWrite: 'encounter:write',
+  encounterRead: 'encounter:read',
+  conditionRead: 'condition:read',
+  visitRead: 'visit:read',
 } as const;
 
 export type Scope = (typeof SCOPES)[keyof typeof SCOPES];

@@ -1,0 +1,59 @@
+import { JobContext, JobFailure, JobHandler, JobLink, JobOutcome } from '@app/jobs';
+import { Injectable } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { ClinicalRecordsRepository } from './clinical-records.repository';
+import { checkClinicalRules } from './clinical-rules';
+import {
+  conditionHref,
+  ENCOUNTER_PACKAGE_JOB,
+  EncounterPackagePayload,
+  encounterHref,
+  visitHref,
+} from './encounter-package';
+
+const UNIQUE_VIOLATIONS = new Set([
+  '23505',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+  'SQLITE_CONSTRAINT_UNIQUE',
+]);
+
+/** Processes a submitted encounter package: the clinical rules, then the records, with the job. */
+@Injectable()
+export class EncounterPackageJobs {
+  constructor(private readonly records: ClinicalRecordsRepository) {}
+
+  @JobHandler(ENCOUNTER_PACKAGE_JOB)
+  async create(job: JobContext<EncounterPackagePayload>): Promise<JobOutcome> {
+    const { patient_id: patientId, package: pkg } = job.payload;
+    const facts = await this.records.factsFor(patientId, pkg);
+    const invalid = checkClinicalRules(pkg, facts, new Date());
+    if (invalid.length > 0) throw JobFailure.validation(invalid);
+
+    const taken = await this.records.firstTakenId(pkg);
+    if (taken) throw JobFailure.conflict(`${taken.entity} ${taken.id} already exists.`);
+
+    const links: JobLink[] = [
+      { entity: 'encounter', href: encounterHref(patientId, pkg.encounter.id) },
+      ...(pkg.conditions ?? []).map((condition) => ({
+        entity: 'condition',
+        href: conditionHref(patientId, condition.id),
+      })),
+      ...(pkg.visit ? [{ entity: 'visit', href: visitHref(patientId, pkg.visit.id) }] : []),
+    ];
+    return JobOutcome.links(links, async (manager) => {
+      try {
+        await this.records.store(manager, patientId, pkg);
+      } catch (error) {
+        // Another package with the same ids committed between the check and now.
+        if (isUniqueViolation(error)) throw JobFailure.conflict();
+        throw error;
+      }
+    });
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code = (error.driverError as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && UNIQUE_VIOLATIONS.has(code);
+}

@@ -1,0 +1,31 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** An encounter between the patient and a performer, with its diagnoses. */
+@Entity({ name: 'encounters' })
+@Index('encounters_patient_id', ['patientId'])
+export class Encounter {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'patient_id', type: 'varchar', length: 36 })
+  patientId: string;
+
+  @Column({ name: 'visit_id', type: 'varchar', length: 36 })
+  visitId: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  status: string;
+
+  @Column({ name: 'class_code', type: 'varchar', length: 20 })
+  classCode: string;
+
+  @Column({ type: Date })
+  date: Date;
+
+  /** The encounter as submitted. */
+  @Column({ type: 'simple-json' })
+  resource: Record<string, unknown>;
+
+  @Column({ name: 'created_at', type: Date })
+  createdAt: Date;
+}

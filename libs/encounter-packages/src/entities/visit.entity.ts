@@ -1,0 +1,25 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** A visit: the patient's stay during which encounters happen. */
+@Entity({ name: 'visits' })
+@Index('visits_patient_id', ['patientId'])
+export class Visit {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'patient_id', type: 'varchar', length: 36 })
+  patientId: string;
+
+  @Column({ name: 'period_start', type: Date })
+  periodStart: Date;
+
+  @Column({ name: 'period_end', type: Date, nullable: true })
+  periodEnd: Date | null;
+
+  /** The visit as submitted. */
+  @Column({ type: 'simple-json' })
+  resource: Record<string, unknown>;
+
+  @Column({ name: 'created_at', type: Date })
+  createdAt: Date;
+}
