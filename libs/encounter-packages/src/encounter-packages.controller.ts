@@ -1,7 +1,8 @@
 import { AuthenticatedClient, CurrentClient, Scopes, SCOPES } from '@app/auth';
-import { ApiException } from '@app/http';
-import { JobData, JobsService, renderEnqueued } from '@app/jobs';
+import { ApiErrorResponse, ApiErrorResponses, ApiException, ApiRoute } from '@app/http';
+import { ApiEnqueuedResponses, JobData, JobsService, renderEnqueued } from '@app/jobs';
 import { Body, Controller, Param, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { isUUID } from 'class-validator';
 import { EncounterPackageDto } from './dto/encounter-package.dto';
@@ -13,6 +14,15 @@ export function assertPatientId(patientId: string): void {
   if (!isUUID(patientId)) throw ApiException.notFound(PATIENT_NOT_FOUND);
 }
 
+/** Documents the `patient_id` path parameter of the patient routes. */
+export const ApiPatientIdParam = () =>
+  ApiParam({
+    name: 'patient_id',
+    description: 'The patient (a UUID). Any other value answers 404 `Patient not found.`',
+    schema: { type: 'string', format: 'uuid' },
+  });
+
+@ApiTags('encounter packages')
 @Controller('api/patients/:patient_id')
 export class EncounterPackagesController {
   constructor(private readonly jobs: JobsService) {}
@@ -23,6 +33,38 @@ export class EncounterPackagesController {
    */
   @Post('encounter_package')
   @Scopes(SCOPES.encounterWrite)
+  @ApiRoute({
+    summary: 'Submit an encounter package',
+    description:
+      'Submits a visit (optional), an encounter and its conditions as one job. The shape is ' +
+      'checked now: a malformed package answers 422 and nothing is enqueued; unknown properties ' +
+      'are refused (rule `schema`). The clinical rules are checked by the job, which then ends ' +
+      '`failed` with 422 (one `invalid` entry per violation) or 409 (an id already exists), or ' +
+      '`processed` with links to the encounter, its conditions and the visit.',
+    scopes: [SCOPES.encounterWrite],
+  })
+  @ApiPatientIdParam()
+  @ApiConsumes('application/json')
+  @ApiBody({ type: EncounterPackageDto })
+  @ApiEnqueuedResponses()
+  @ApiErrorResponses(400, 413, 415, 422)
+  @ApiErrorResponse(404, {
+    description: 'not_found: the patient id is not a UUID.',
+    examples: {
+      patient_not_found: {
+        summary: 'Malformed patient id',
+        value: {
+          error: { type: 'not_found', message: PATIENT_NOT_FOUND },
+          meta: {
+            code: 404,
+            url: 'http://localhost:3000/api/patients/42/encounter_package',
+            type: 'object',
+            request_id: '1b9e0c52-2f5b-4a86-9d4e-0f8a3e5f4c21',
+          },
+        },
+      },
+    },
+  })
   async submit(
     @Param('patient_id') patientId: string,
     @Body() body: EncounterPackageDto,

@@ -1,16 +1,57 @@
 import { Scopes, SCOPES } from '@app/auth';
-import { ApiException } from '@app/http';
-import { Controller, Get, Param } from '@nestjs/common';
+import {
+  ApiErrorResponse,
+  ApiException,
+  ApiRoute,
+  exampleEnvelope,
+  REQUEST_ID_RESPONSE_HEADER,
+  successEnvelopeSchema,
+} from '@app/http';
+import { applyDecorators, Controller, Get, Param, Type } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ClinicalRecordsRepository } from './clinical-records.repository';
-import { assertPatientId } from './encounter-packages.controller';
+import { ConditionDto, EncounterDto, VisitDto } from './dto/encounter-package.dto';
+import { ApiPatientIdParam, assertPatientId } from './encounter-packages.controller';
+
+/** Documents a read of one record: 200 with it as submitted, 404 when the patient has none. */
+function ApiRecordResponses(entity: string, model: Type<unknown>, notFound: string) {
+  return applyDecorators(
+    ApiExtraModels(model),
+    ApiPatientIdParam(),
+    ApiParam({ name: 'id', description: `The ${entity} id.`, schema: { type: 'string' } }),
+    ApiOkResponse({
+      description: `The ${entity}, as the encounter package submitted it.`,
+      schema: successEnvelopeSchema({ $ref: getSchemaPath(model) }),
+      headers: REQUEST_ID_RESPONSE_HEADER,
+    }),
+    ApiErrorResponse(404, {
+      description: `not_found: the patient id is not a UUID, or the patient has no such ${entity}.`,
+      examples: {
+        not_found: {
+          summary: `No such ${entity}`,
+          value: exampleEnvelope(404, '/api/patients/...', {
+            error: { type: 'not_found', message: notFound },
+          }),
+        },
+      },
+    }),
+  );
+}
 
 /** Reads what an encounter package created, so every link of its job resolves. */
+@ApiTags('patient records')
 @Controller('api/patients/:patient_id')
 export class PatientRecordsController {
   constructor(private readonly records: ClinicalRecordsRepository) {}
 
   @Get('encounters/:id')
   @Scopes(SCOPES.encounterRead)
+  @ApiRoute({
+    summary: 'Get an encounter',
+    description: 'One link of a processed encounter package job.',
+    scopes: [SCOPES.encounterRead],
+  })
+  @ApiRecordResponses('encounter', EncounterDto, 'Encounter not found.')
   async encounter(@Param('patient_id') patientId: string, @Param('id') id: string) {
     assertPatientId(patientId);
     const encounter = await this.records.findEncounter(patientId, id);
@@ -20,6 +61,12 @@ export class PatientRecordsController {
 
   @Get('conditions/:id')
   @Scopes(SCOPES.conditionRead)
+  @ApiRoute({
+    summary: 'Get a condition',
+    description: 'One link of a processed encounter package job.',
+    scopes: [SCOPES.conditionRead],
+  })
+  @ApiRecordResponses('condition', ConditionDto, 'Condition not found.')
   async condition(@Param('patient_id') patientId: string, @Param('id') id: string) {
     assertPatientId(patientId);
     const condition = await this.records.findCondition(patientId, id);
@@ -29,6 +76,12 @@ export class PatientRecordsController {
 
   @Get('visits/:id')
   @Scopes(SCOPES.visitRead)
+  @ApiRoute({
+    summary: 'Get a visit',
+    description: 'One link of a processed encounter package job.',
+    scopes: [SCOPES.visitRead],
+  })
+  @ApiRecordResponses('visit', VisitDto, 'Visit not found.')
   async visit(@Param('patient_id') patientId: string, @Param('id') id: string) {
     assertPatientId(patientId);
     const visit = await this.records.findVisit(patientId, id);

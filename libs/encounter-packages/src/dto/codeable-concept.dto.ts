@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -11,10 +12,12 @@ import {
 } from 'class-validator';
 
 export class CodingDto {
+  @ApiProperty({ maxLength: 200, example: 'eHealth/resources' })
   @IsString()
   @MaxLength(200)
   system: string;
 
+  @ApiProperty({ maxLength: 100, example: 'condition' })
   @IsString()
   @MaxLength(100)
   code: string;
@@ -22,6 +25,7 @@ export class CodingDto {
 
 /** `{"coding": [{"system": "...", "code": "..."}]}` */
 export class CodeableConceptDto {
+  @ApiProperty({ type: () => [CodingDto], minItems: 1 })
   @IsArray()
   @ArrayMinSize(1)
   @ValidateNested({ each: true })
@@ -30,17 +34,20 @@ export class CodeableConceptDto {
 }
 
 export class IdentifierDto {
+  @ApiProperty({ type: () => CodeableConceptDto })
   @IsDefined()
   @ValidateNested()
   @Type(() => CodeableConceptDto)
   type: CodeableConceptDto;
 
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   value: string;
 }
 
 /** An eHealth reference: `{"identifier": {"type": {"coding": [...]}, "value": "<uuid>"}}`. */
 export class ReferenceDto {
+  @ApiProperty({ type: () => IdentifierDto })
   @IsDefined()
   @ValidateNested()
   @Type(() => IdentifierDto)
@@ -50,11 +57,13 @@ export class ReferenceDto {
 export const DIAGNOSIS_ROLES = ['primary', 'secondary', 'complication', 'comorbidity'] as const;
 
 class DiagnosisRoleCodingDto extends CodingDto {
+  @ApiProperty({ enum: DIAGNOSIS_ROLES, example: 'primary' })
   @IsIn(DIAGNOSIS_ROLES)
   declare code: string;
 }
 
 export class DiagnosisRoleDto {
+  @ApiProperty({ type: () => [DiagnosisRoleCodingDto], minItems: 1 })
   @IsArray()
   @ArrayMinSize(1)
   @ValidateNested({ each: true })

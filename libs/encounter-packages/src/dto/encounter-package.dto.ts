@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -23,19 +24,26 @@ export type EncounterClass = (typeof ENCOUNTER_CLASSES)[number];
 
 const ISO_8601 = { strict: true } as const;
 
+/** How a date of the package is documented: a date-time; its validator accepts any ISO 8601 date. */
+const DATE_TIME = { format: 'date-time', example: '2026-11-20T09:30:00.000Z' } as const;
+
 export class PeriodDto {
+  @ApiProperty(DATE_TIME)
   @IsISO8601(ISO_8601)
   start: string;
 
+  @ApiPropertyOptional(DATE_TIME)
   @IsOptional()
   @IsISO8601(ISO_8601)
   end?: string;
 }
 
 export class VisitDto {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id: string;
 
+  @ApiProperty({ type: () => PeriodDto })
   @IsDefined()
   @ValidateNested()
   @Type(() => PeriodDto)
@@ -43,25 +51,30 @@ export class VisitDto {
 }
 
 export class EncounterClassDto {
+  @ApiProperty({ maxLength: 200, example: 'eHealth/encounter_classes' })
   @IsString()
   @MaxLength(200)
   system: string;
 
+  @ApiProperty({ enum: ENCOUNTER_CLASSES })
   @IsIn(ENCOUNTER_CLASSES)
   code: EncounterClass;
 }
 
 export class DiagnosisDto {
+  @ApiProperty({ type: () => ReferenceDto })
   @IsDefined()
   @ValidateNested()
   @Type(() => ReferenceDto)
   condition: ReferenceDto;
 
+  @ApiProperty({ type: () => DiagnosisRoleDto })
   @IsDefined()
   @ValidateNested()
   @Type(() => DiagnosisRoleDto)
   role: DiagnosisRoleDto;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -69,35 +82,50 @@ export class DiagnosisDto {
 }
 
 export class EncounterDto {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id: string;
 
+  @ApiProperty({ enum: ENCOUNTER_STATUSES })
   @IsIn(ENCOUNTER_STATUSES)
   status: string;
 
+  @ApiProperty(DATE_TIME)
   @IsISO8601(ISO_8601)
   date: string;
 
+  @ApiProperty({
+    type: () => ReferenceDto,
+    description: "The visit: this package's or one stored.",
+  })
   @IsDefined()
   @ValidateNested()
   @Type(() => ReferenceDto)
   visit: ReferenceDto;
 
+  @ApiProperty({ type: () => EncounterClassDto })
   @IsDefined()
   @ValidateNested()
   @Type(() => EncounterClassDto)
   class: EncounterClassDto;
 
+  @ApiProperty({ type: () => CodeableConceptDto })
   @IsDefined()
   @ValidateNested()
   @Type(() => CodeableConceptDto)
   type: CodeableConceptDto;
 
+  @ApiProperty({ type: () => ReferenceDto, description: 'The employee who performed it.' })
   @IsDefined()
   @ValidateNested()
   @Type(() => ReferenceDto)
   performer: ReferenceDto;
 
+  @ApiPropertyOptional({
+    type: () => [CodeableConceptDto],
+    maxItems: 100,
+    description: 'Required for a primary care (`PHC`) encounter.',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -105,6 +133,12 @@ export class EncounterDto {
   @Type(() => CodeableConceptDto)
   reasons?: CodeableConceptDto[];
 
+  @ApiProperty({
+    type: () => [DiagnosisDto],
+    minItems: 1,
+    maxItems: 100,
+    description: 'Exactly one must have the role `primary`.',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
@@ -112,6 +146,10 @@ export class EncounterDto {
   @Type(() => DiagnosisDto)
   diagnoses: DiagnosisDto[];
 
+  @ApiPropertyOptional({
+    type: () => CodeableConceptDto,
+    description: 'Required for an `INPATIENT` encounter.',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => CodeableConceptDto)
@@ -119,46 +157,62 @@ export class EncounterDto {
 }
 
 export class ConditionDto {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id: string;
 
+  @ApiProperty()
   @IsBoolean()
   primary_source: boolean;
 
+  @ApiProperty({ type: () => ReferenceDto, description: "This package's encounter." })
   @IsDefined()
   @ValidateNested()
   @Type(() => ReferenceDto)
   context: ReferenceDto;
 
+  @ApiProperty({
+    type: () => CodeableConceptDto,
+    description: "The first coding's `code` must be a code of the ICD-10 dictionary.",
+  })
   @IsDefined()
   @ValidateNested()
   @Type(() => CodeableConceptDto)
   code: CodeableConceptDto;
 
+  @ApiProperty({ maxLength: 100, example: 'active' })
   @IsString()
   @MaxLength(100)
   clinical_status: string;
 
+  @ApiProperty({ maxLength: 100, example: 'confirmed' })
   @IsString()
   @MaxLength(100)
   verification_status: string;
 
+  @ApiProperty(DATE_TIME)
   @IsISO8601(ISO_8601)
   onset_date: string;
 }
 
 /** The body of `POST /api/patients/{patient_id}/encounter_package`. */
 export class EncounterPackageDto {
+  @ApiPropertyOptional({
+    type: () => VisitDto,
+    description: 'A new visit, when the encounter is not part of a stored one.',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => VisitDto)
   visit?: VisitDto;
 
+  @ApiProperty({ type: () => EncounterDto })
   @IsDefined()
   @ValidateNested()
   @Type(() => EncounterDto)
   encounter: EncounterDto;
 
+  @ApiPropertyOptional({ type: () => [ConditionDto], maxItems: 100 })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
