@@ -7,7 +7,8 @@ const shared = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   moduleNameMapper: {
-    '^@app/(auth|config|database|encounter-packages|http|jobs)$': '<rootDir>/libs/$1/src',
+    '^@app/(auth|config|database|encounter-packages|http|jobs|observability)$':
+      '<rootDir>/libs/$1/src',
   },
 };
 

@@ -43,15 +43,19 @@ describe('leases and fencing', () => {
       runAt: at(60_000),
     });
     const due = at(61_000);
-    const [first] = await db.serialized(() =>
-      repository.claimNextBatch('worker-a', 1, at(61_500), due),
-    );
+    const {
+      jobs: [first],
+    } = await db.serialized(() => repository.claimNextBatch('worker-a', 1, at(61_500), due));
     expect(first).toMatchObject({ id: job.id, attempts: 1, state: 'running' });
     // worker-a stalls past its lease; worker-b claims the job again.
-    const [second] = await db.serialized(() =>
+    const {
+      jobs: [second],
+      reclaimed,
+    } = await db.serialized(() =>
       repository.claimNextBatch('worker-b', 1, at(120_000), at(62_000)),
     );
     expect(second).toMatchObject({ id: job.id, attempts: 2, lockedBy: 'worker-b' });
+    expect(reclaimed).toBe(1);
 
     const completion = {
       state: 'processed' as const,

@@ -62,6 +62,12 @@ class ProbeController {
     return [query];
   }
 
+  @Get('slow')
+  async slow(): Promise<{ slept: number }> {
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    return { slept: 2_500 };
+  }
+
   @Get('crash')
   crash(): never {
     throw new Error('relation "jobs" violates constraint at SELECT * FROM secrets');

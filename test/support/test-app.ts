@@ -1,5 +1,6 @@
 import { AppConfig, loadConfig } from '@app/config';
 import { JobsRepository } from '@app/jobs';
+import { LoggingOptions } from '@app/observability';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +29,10 @@ export interface TestApp {
  * fresh schema of `TEST_DATABASE_URL`. The probe routes are mounted beside the service's own.
  * `env` overrides the test defaults (an `undefined` value unsets one).
  */
-export async function startTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: NodeJS.ProcessEnv = {},
+  logging?: LoggingOptions,
+): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'mis-jobs-e2e-'));
   const schema = TEST_DATABASE_URL ? await createSchema(TEST_DATABASE_URL) : undefined;
   const config = loadConfig({
@@ -38,11 +42,13 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp
     DATABASE_URL: TEST_DATABASE_URL,
     // Suites that insert jobs by hand keep them pending; the engine suites turn the worker on.
     WORKER_ENABLED: 'false',
+    LOG_LEVEL: 'silent',
     ...env,
   });
   const app = await createApp(config, {
     database: { schema },
-    logger: false,
+    frameworkLogs: false,
+    logging,
     imports: [ProbeModule, TestJobsModule],
   });
   await app.init();

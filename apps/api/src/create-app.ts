@@ -1,14 +1,18 @@
 import { AppConfig } from '@app/config';
 import { DataSourceExtras } from '@app/database';
-import { createHttpAdapter } from '@app/http';
-import { DynamicModule, LoggerService, LogLevel } from '@nestjs/common';
+import { createHttpAdapter, setupOpenApi } from '@app/http';
+import { LoggingOptions, recordHttpMetrics } from '@app/observability';
+import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 
 export interface CreateAppOptions {
   database?: DataSourceExtras;
-  logger?: LoggerService | LogLevel[] | false;
+  logging?: LoggingOptions;
+  /** False silences the framework's own log lines (the tests); request lines follow LOG_LEVEL. */
+  frameworkLogs?: boolean;
   /** Extra modules mounted beside the service's own (the tests add a probe controller). */
   imports?: DynamicModule['imports'];
 }
@@ -18,12 +22,25 @@ export async function createApp(
   config: AppConfig,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const root = AppModule.forRoot(config, options.database);
+  const root = AppModule.forRoot(config, options);
   root.imports = [...(root.imports ?? []), ...(options.imports ?? [])];
+  const frameworkLogs = options.frameworkLogs ?? true;
   const app = await NestFactory.create<NestFastifyApplication>(
     root,
-    createHttpAdapter({ trustProxy: config.trustProxy }),
-    { bodyParser: false, abortOnError: false, logger: options.logger },
+    createHttpAdapter({
+      trustProxy: config.trustProxy,
+      bodyLimitBytes: config.operations.bodyLimitBytes,
+    }),
+    {
+      bodyParser: false,
+      abortOnError: false,
+      bufferLogs: frameworkLogs,
+      logger: frameworkLogs ? undefined : false,
+    },
   );
+  if (frameworkLogs) app.useLogger(app.get(Logger));
+  recordHttpMetrics(app.getHttpAdapter().getInstance());
+  // Before init: Fastify takes no new routes once it is ready.
+  setupOpenApi(app);
   return app;
 }

@@ -1,8 +1,9 @@
-import { closeOnSignals, ConfigError, loadConfig } from '@app/config';
+import { closeOnSignals, ConfigError, loadConfig, readDotEnv } from '@app/config';
 import { Logger } from '@nestjs/common';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
+  readDotEnv();
   const config = loadConfig();
   const app = await createApp(config);
   closeOnSignals(app);

@@ -1,11 +1,12 @@
 import { mintToken } from '@app/auth';
-import { ConfigError, loadConfig } from '@app/config';
+import { ConfigError, loadConfig, readDotEnv } from '@app/config';
 import { parseArgs } from 'node:util';
 
 const USAGE = 'Usage: npm run token -- --client-id <id> --scope "job:read" [--ttl <seconds>]';
 
 /** Prints a bearer token the running configuration accepts; the token is the last line. */
 async function main(): Promise<void> {
+  readDotEnv();
   const { values } = parseArgs({
     options: {
       'client-id': { type: 'string' },

@@ -2,6 +2,7 @@ import { AppConfig } from '@app/config';
 import { DataSourceExtras } from '@app/database';
 import { DynamicModule, INestApplicationContext, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
 import { WorkerModule } from './worker.module';
 
 export interface CreateWorkerOptions {
@@ -23,7 +24,9 @@ export async function createWorker(
   root.imports = [...(root.imports ?? []), ...(options.imports ?? [])];
   const worker = await NestFactory.createApplicationContext(root, {
     abortOnError: false,
+    bufferLogs: options.logger === undefined,
     logger: options.logger,
   });
+  if (options.logger === undefined) worker.useLogger(worker.get(Logger));
   return worker;
 }

@@ -1,7 +1,8 @@
-import { closeOnSignals, ConfigError, loadConfig } from '@app/config';
+import { closeOnSignals, ConfigError, loadConfig, readDotEnv } from '@app/config';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
+  readDotEnv();
   closeOnSignals(await createWorker(loadConfig()));
 }
 

@@ -2,6 +2,7 @@ import { AppConfig, AppConfigModule } from '@app/config';
 import { DatabaseModule, DataSourceExtras } from '@app/database';
 import { EncounterPackagesModule } from '@app/encounter-packages';
 import { JobsModule } from '@app/jobs';
+import { LoggingModule } from '@app/observability';
 import { DynamicModule, Module } from '@nestjs/common';
 
 /**
@@ -15,6 +16,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         AppConfigModule.forRoot(config),
+        LoggingModule.forRoot(),
         DatabaseModule.forRoot(database),
         JobsModule,
         EncounterPackagesModule,

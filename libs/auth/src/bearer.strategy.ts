@@ -1,4 +1,4 @@
-import { ApiException } from '@app/http';
+import { ApiException, requestLogFields } from '@app/http';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
@@ -21,10 +21,13 @@ export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) 
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (!match) throw ApiException.missingBearer();
+    let client: AuthenticatedClient;
     try {
-      return await this.verifier.verify(match[1]);
+      client = await this.verifier.verify(match[1]);
     } catch {
       throw ApiException.invalidToken();
     }
+    requestLogFields(request.raw).clientId = client.clientId;
+    return client;
   }
 }

@@ -25,6 +25,17 @@ export interface JobsConfig {
   readonly longPollMaxWaitersPerClient: number;
 }
 
+/** How the service is observed and protected. */
+export interface OperationsConfig {
+  readonly logLevel: string;
+  /** Bearer token `/metrics` requires; the route answers 404 without one configured. */
+  readonly metricsToken: string | undefined;
+  readonly bodyLimitBytes: number;
+  readonly requestTimeoutMs: number;
+  readonly submitPerMinute: number;
+  readonly pollPerMinute: number;
+}
+
 export interface AuthConfig {
   readonly key: AuthKeyConfig;
   readonly issuer?: string;
@@ -42,6 +53,7 @@ export class AppConfig {
   readonly auth: AuthConfig;
   readonly trustProxy: boolean;
   readonly jobs: JobsConfig;
+  readonly operations: OperationsConfig;
 
   constructor(values: Omit<AppConfig, 'isProduction'>) {
     Object.assign(this, values);
@@ -86,6 +98,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       shutdownGraceMs: (vars.JOB_SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
       longPollMaxWaiters: vars.LONG_POLL_MAX_WAITERS ?? 1000,
       longPollMaxWaitersPerClient: vars.LONG_POLL_MAX_WAITERS_PER_CLIENT ?? 100,
+    },
+    operations: {
+      logLevel: vars.LOG_LEVEL ?? 'info',
+      metricsToken: vars.METRICS_TOKEN,
+      bodyLimitBytes: vars.BODY_LIMIT_BYTES ?? 1024 * 1024,
+      requestTimeoutMs: (vars.REQUEST_TIMEOUT_SECONDS ?? 30) * 1000,
+      submitPerMinute: vars.RATE_LIMIT_SUBMIT_PER_MINUTE ?? 120,
+      pollPerMinute: vars.RATE_LIMIT_POLL_PER_MINUTE ?? 1200,
     },
   });
 }

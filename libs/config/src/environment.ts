@@ -127,6 +127,27 @@ export class EnvironmentVariables {
 
   @IntegerBetween(0, 100000)
   LONG_POLL_MAX_WAITERS_PER_CLIENT?: number;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters long' })
+  METRICS_TOKEN?: string;
+
+  @IntegerBetween(1024, 104857600)
+  BODY_LIMIT_BYTES?: number;
+
+  @IntegerBetween(1, 600)
+  REQUEST_TIMEOUT_SECONDS?: number;
+
+  @IntegerBetween(1, 1000000)
+  RATE_LIMIT_SUBMIT_PER_MINUTE?: number;
+
+  @IntegerBetween(1, 1000000)
+  RATE_LIMIT_POLL_PER_MINUTE?: number;
 }
 
 export class ConfigError extends Error {

@@ -1,5 +1,12 @@
 export { AppConfig, loadConfig, GENERATED_SECRET_FILE, SQLITE_FILE } from './app-config';
-export type { AuthConfig, AuthKeyConfig, DatabaseConfig, JobsConfig } from './app-config';
+export type {
+  AuthConfig,
+  AuthKeyConfig,
+  DatabaseConfig,
+  JobsConfig,
+  OperationsConfig,
+} from './app-config';
 export { ConfigError } from './environment';
 export { AppConfigModule } from './config.module';
 export { closeOnSignals } from './shutdown';
+export { readDotEnv } from './dot-env';

@@ -1,4 +1,5 @@
 import { loadConfig } from '@app/config';
+import { Condition, Encounter, Icd10Code, Visit } from '@app/encounter-packages';
 import { Job } from '@app/jobs';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
@@ -7,5 +8,5 @@ import { dataSourceOptions } from './data-source-options';
 export default new DataSource({
   ...dataSourceOptions(loadConfig()),
   migrationsRun: false,
-  entities: [Job],
+  entities: [Job, Visit, Encounter, Condition, Icd10Code],
 });

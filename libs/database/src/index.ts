@@ -3,3 +3,4 @@ export { dataSourceOptions } from './data-source-options';
 export type { DataSourceExtras } from './data-source-options';
 export { MIGRATIONS } from './migrations';
 export { DatabaseSession } from './database-session';
+export { isDatabaseUnavailable } from './unavailable-errors';

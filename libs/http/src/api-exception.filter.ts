@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '@app/database';
 import { randomUUID } from 'node:crypto';
 import { ApiException } from './api.exception';
 import { errorEnvelope } from './envelope';
@@ -59,6 +60,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
         status: exception.getStatus(),
         body: exception.toErrorBody(),
         headers: exception.headers,
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`Database unavailable: ${(exception as Error).message}`);
+      return {
+        status: 503,
+        body: { type: 'service_unavailable', message: ERROR_MESSAGES.unavailable },
+        headers: { 'retry-after': '5' },
       };
     }
     const status = exception instanceof HttpException ? exception.getStatus() : 500;

@@ -1,9 +1,9 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
+import { REQUEST_ID_HEADER, requestIdOf, requestLogFields } from './request-id';
 
 export interface HttpAdapterOptions {
   trustProxy: boolean;
-  bodyLimitBytes?: number;
+  bodyLimitBytes: number;
 }
 
 /**
@@ -13,7 +13,7 @@ export interface HttpAdapterOptions {
 export function createHttpAdapter(options: HttpAdapterOptions): FastifyAdapter {
   const adapter = new FastifyAdapter({
     trustProxy: options.trustProxy,
-    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    bodyLimit: options.bodyLimitBytes,
     genReqId: requestIdOf,
     requestIdHeader: false,
     logger: false,
@@ -22,6 +22,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): FastifyAdapter {
   fastify.removeContentTypeParser(['text/plain']);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    requestLogFields(request.raw).route = request.routeOptions.url;
     done();
   });
   return adapter;

@@ -14,6 +14,10 @@ export type { EntryType, ErrorBody, InvalidEntry, InvalidRule, RuleParams } from
 export { createHttpAdapter } from './fastify-adapter';
 export type { HttpAdapterOptions } from './fastify-adapter';
 export { HttpConventionsModule } from './http-conventions.module';
-export { REQUEST_ID_HEADER, requestIdOf } from './request-id';
+export { REQUEST_ID_HEADER, requestIdOf, requestLogFields } from './request-id';
+export type { RequestLogFields } from './request-id';
 export { ApiValidationPipe } from './validation/api-validation.pipe';
 export { toInvalidEntries } from './validation/invalid-entries';
+export * from './openapi';
+export { preferredWaitSeconds, MAX_WAIT_SECONDS } from './prefer-wait';
+export { RequestTimeoutInterceptor } from './request-timeout.interceptor';

@@ -24,3 +24,14 @@ export { JobWorker } from './engine/job-worker';
 export { JobRetention } from './engine/job-retention';
 export { JobWaiters } from './engine/job-waiters';
 export { MAX_STORED_RESPONSE_BYTES, capStoredError } from './engine/response-cap';
+export {
+  ApiEnqueuedResponses,
+  ApiJobStatusResponses,
+  FailedJobSchema,
+  FailedWithErrorJobSchema,
+  JOB_OPENAPI_MODELS,
+  JobLinkSchema,
+  PendingJobSchema,
+  ProcessedJobWithDataSchema,
+  ProcessedJobWithLinksSchema,
+} from './job.openapi';

@@ -1,11 +1,15 @@
 import { AuthenticatedClient, CurrentClient, Scopes, SCOPES } from '@app/auth';
+import { ApiRoute } from '@app/http';
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { isPending } from './job-state';
+import { ApiJobStatusResponses } from './job.openapi';
 import { JobData, presentJob } from './job.presenter';
 import { JobsService } from './jobs.service';
-import { preferredWaitSeconds } from './prefer-wait';
+import { preferredWaitSeconds } from '@app/http';
 
+@ApiTags('jobs')
 @Controller('api/jobs')
 export class JobsController {
   constructor(private readonly jobs: JobsService) {}
@@ -16,6 +20,14 @@ export class JobsController {
    */
   @Get(':id')
   @Scopes(SCOPES.jobRead)
+  @ApiRoute({
+    summary: 'Get async job processing details',
+    description:
+      'The processing status of an asynchronous job (SPEC section 4). A job belongs to the ' +
+      "client that created it; any other client's token gets 404.",
+    scopes: [SCOPES.jobRead],
+  })
+  @ApiJobStatusResponses()
   async getJob(
     @Param('id') id: string,
     @Headers('prefer') prefer: string | undefined,

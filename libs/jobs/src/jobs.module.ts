@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EtaEstimator } from './engine/eta-estimator';
 import { JobEvents } from './engine/job-events';
+import { JobGauges } from './engine/job-gauges';
 import { JobHandlerRegistry } from './engine/job-handler.registry';
 import { JobRetention } from './engine/job-retention';
 import { JobWaiters } from './engine/job-waiters';
@@ -31,7 +32,8 @@ import { JobsService } from './jobs.service';
     EtaEstimator,
     JobWorker,
     JobRetention,
+    JobGauges,
   ],
-  exports: [JobsService],
+  exports: [JobsService, JobWorker],
 })
 export class JobsModule {}

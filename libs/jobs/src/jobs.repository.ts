@@ -80,31 +80,44 @@ export class JobsRepository {
 
   /**
    * Claims up to `limit` jobs for a worker: waiting jobs that are due, and running jobs whose lease
-   * expired (their worker died). Each claim bumps `attempts`, the fencing token of this run.
+   * expired (their worker died: `reclaimed`). Each claim bumps `attempts`, the fencing token of
+   * this run.
    */
   async claimNextBatch(
     workerId: string,
     limit: number,
     leaseUntil: Date,
     now: Date,
-  ): Promise<Job[]> {
-    const lock = this.db.isPostgres ? 'FOR UPDATE SKIP LOCKED' : '';
-    const rows = await this.db.query<{ id: string }>(
-      `UPDATE jobs
-          SET state = 'running', attempts = attempts + 1, locked_until = :leaseUntil,
-              locked_by = :workerId, started_at = :now, updated_at = :now
-        WHERE id IN (
-          SELECT id FROM jobs
-           WHERE (state = 'waiting' AND run_at <= :now)
-              OR (state = 'running' AND locked_until < :now)
-           ORDER BY run_at
-           LIMIT :limit
-           ${lock})
-        RETURNING id`,
-      { workerId, leaseUntil, now, limit },
-    );
-    if (rows.length === 0) return [];
-    return this.jobs.findBy({ id: In(rows.map((row) => row.id)) });
+  ): Promise<{ jobs: Job[]; reclaimed: number }> {
+    const due = `SELECT id, state FROM jobs
+       WHERE (state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now)
+       ORDER BY run_at
+       LIMIT :limit`;
+    const claim = `UPDATE jobs
+        SET state = 'running', attempts = attempts + 1, locked_until = :leaseUntil,
+            locked_by = :workerId, started_at = :now, updated_at = :now`;
+    const parameters = { workerId, leaseUntil, now, limit };
+    let rows: { id: string; previous_state: string }[];
+    if (this.db.isPostgres) {
+      rows = await this.db.query(
+        `${claim} FROM (${due} FOR UPDATE SKIP LOCKED) AS due
+          WHERE jobs.id = due.id
+          RETURNING jobs.id, due.state AS previous_state`,
+        parameters,
+      );
+    } else {
+      // One writer at a time on SQLite (the caller holds the write lock): read, then claim.
+      const found = await this.db.query<{ id: string; state: string }>(due, parameters);
+      if (found.length === 0) return { jobs: [], reclaimed: 0 };
+      await this.db.query(`${claim} WHERE id IN (:...ids)`, {
+        ...parameters,
+        ids: found.map((row) => row.id),
+      });
+      rows = found.map((row) => ({ id: row.id, previous_state: row.state }));
+    }
+    if (rows.length === 0) return { jobs: [], reclaimed: 0 };
+    const jobs = await this.jobs.findBy({ id: In(rows.map((row) => row.id)) });
+    return { jobs, reclaimed: rows.filter((row) => row.previous_state === 'running').length };
   }
 
   /** Extends a running job's lease; false when this run no longer holds it. */
@@ -184,6 +197,25 @@ export class JobsRepository {
       {},
     );
     return new Map(rows.map((row) => [row.type, Number(row.count)]));
+  }
+
+  /** Pending jobs and the age of the oldest, by type (the queue gauges). */
+  async queueSnapshot(
+    now: Date,
+  ): Promise<{ type: string; depth: number; oldestAgeSeconds: number }[]> {
+    const rows = await this.db.query<{ type: string; depth: string | number; oldest: unknown }>(
+      `SELECT type, COUNT(*) AS depth, MIN(created_at) AS oldest FROM jobs
+        WHERE state IN ('waiting', 'running') GROUP BY type`,
+      {},
+    );
+    return rows.map((row) => ({
+      type: row.type,
+      depth: Number(row.depth),
+      oldestAgeSeconds: Math.max(
+        0,
+        (now.getTime() - this.db.fromDatabase(row.oldest)!.getTime()) / 1000,
+      ),
+    }));
   }
 
   /** How long recent jobs took to run, newest first, by type. */

@@ -1,5 +1,6 @@
 import { DatabaseSession } from '@app/database';
 import { ApiException } from '@app/http';
+import { jobsEnqueued } from '@app/observability';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { dedupeKeyOf } from './engine/dedupe-key';
@@ -62,7 +63,11 @@ export class JobsService {
       if (enqueued.created) await this.events.enqueued(manager);
       return enqueued;
     };
-    return options.manager ? insert(options.manager) : this.db.transaction(insert);
+    const enqueued = await (options.manager
+      ? insert(options.manager)
+      : this.db.transaction(insert));
+    if (enqueued.created) jobsEnqueued.inc({ type });
+    return enqueued;
   }
 
   /**

@@ -18,6 +18,7 @@ import { JobOutcome, Persist } from './job-outcome';
 import { judgeError, retryDelayMs } from './job-verdict';
 import { capStoredError } from './response-cap';
 import { WorkersRepository } from './workers.repository';
+import { jobDuration, jobsFinished, jobsRetried, leasesReclaimed } from '@app/observability';
 
 const HEARTBEAT_MS = 10_000;
 const MAX_LAST_ERROR_CHARACTERS = 4_000;
@@ -148,9 +149,14 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       const now = new Date();
       let claimed: Job[];
       try {
-        claimed = await this.db.serialized(() =>
+        const batch = await this.db.serialized(() =>
           this.jobs.claimNextBatch(this.id, free, new Date(now.getTime() + leaseMs), now),
         );
+        claimed = batch.jobs;
+        if (batch.reclaimed > 0) {
+          leasesReclaimed.inc(batch.reclaimed);
+          this.logger.warn({ reclaimed: batch.reclaimed }, 'Claimed jobs whose lease had expired');
+        }
       } catch (error) {
         this.logger.warn(
           `Claiming jobs failed, retrying at the next poll: ${(error as Error).message}`,
@@ -183,6 +189,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     if (claim.attempt > this.config.jobs.maxAttempts) return this.giveUp(job, claim);
 
     let outcome: JobOutcome;
+    const timer = jobDuration.startTimer({ type: job.type });
     try {
       outcome = await handle({
         id: job.id,
@@ -193,14 +200,17 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
         signal,
       });
     } catch (error) {
+      timer();
       return this.settleError(job, claim, error);
     }
+    timer();
     const result =
       outcome.kind === 'links'
         ? { kind: 'links' as const, links: outcome.links }
         : { kind: 'data' as const, response_data: outcome.response_data };
     try {
       await this.finish(claim, { state: 'processed', statusCode: 200, result }, outcome.persist);
+      this.finished(job, claim, 'processed');
     } catch (error) {
       if (error instanceof LeaseLost) return this.logger.warn(error.message);
       return this.settleError(job, claim, error);
@@ -226,7 +236,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
         statusCode: verdict.statusCode,
         result: { kind: 'error', error: capStoredError(verdict.error) },
       };
-      return this.finishOrLog(claim, completion);
+      return this.finishOrLog(job, claim, completion);
     }
     if (verdict.kind === 'transient' && claim.attempt < this.config.jobs.maxAttempts) {
       return this.retryLater(job, claim, error);
@@ -240,8 +250,10 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     const runAt = new Date(now.getTime() + retryDelayMs(claim.attempt));
     const eta = await this.eta.estimate(job.type, runAt).catch(() => runAt);
     const reason = describe(error);
+    jobsRetried.inc({ type: job.type });
     this.logger.warn(
-      `Job ${job.id} (${job.type}) attempt ${claim.attempt} failed for now, retrying at ${runAt.toISOString()}: ${reason}`,
+      { ...jobFields(job, claim), outcome: 'retry', retry_at: runAt.toISOString() },
+      `Job failed for now, retrying: ${reason}`,
     );
     await this.db.serialized(() => this.jobs.reschedule(claim, runAt, eta, reason, now));
     // Nothing announces a job coming due: look again when it does.
@@ -259,10 +271,10 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private async crash(job: Job, claim: Claim, error: unknown): Promise<void> {
     const errorId = randomUUID();
     this.logger.error(
-      `Job ${job.id} (${job.type}) attempt ${claim.attempt} crashed, error_id=${errorId}`,
+      { ...jobFields(job, claim), outcome: 'failed_with_error', error_id: errorId },
       error instanceof Error ? error.stack : String(error),
     );
-    await this.finishOrLog(claim, {
+    await this.finishOrLog(job, claim, {
       state: 'failed_with_error',
       statusCode: 500,
       result: {
@@ -273,13 +285,19 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     });
   }
 
-  private async finishOrLog(claim: Claim, completion: Completion): Promise<void> {
+  private async finishOrLog(job: Job, claim: Claim, completion: Completion): Promise<void> {
     try {
       await this.finish(claim, completion);
+      this.finished(job, claim, completion.state);
     } catch (error) {
       // Lease lost: another run owns the job. Anything else: the lease expires and it runs again.
       this.logger.warn(`Job ${claim.id} not finished as ${completion.state}: ${describe(error)}`);
     }
+  }
+
+  private finished(job: Job, claim: Claim, outcome: Completion['state']): void {
+    jobsFinished.inc({ type: job.type, outcome });
+    this.logger.log({ ...jobFields(job, claim), outcome }, 'Job finished');
   }
 
   private async renewLeases(): Promise<void> {
@@ -299,6 +317,10 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       .heartbeat(this.id, new Date())
       .catch((error: unknown) => this.logger.warn(`Heartbeat failed: ${describe(error)}`));
   }
+}
+
+function jobFields(job: Job, claim: Claim) {
+  return { job_id: job.id, type: job.type, attempt: claim.attempt };
 }
 
 function describe(error: unknown): string {

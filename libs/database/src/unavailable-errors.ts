@@ -1,0 +1,42 @@
+/** PostgreSQL error codes of conditions that pass: serialization, deadlock, shutdown, connection. */
+const TRANSIENT_SQLSTATES = new Set([
+  '40001',
+  '40P01',
+  '55P03',
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+]);
+const TRANSIENT_MESSAGES =
+  /connection terminated|connection timeout|timeout exceeded|server closed the connection|not connected|connection is not open|is not established/i;
+
+/**
+ * Whether an error means the database cannot answer for now (connection lost or refused, a
+ * timeout, a lock), as opposed to a bug or bad data: worth a retry, and a 503 to a caller.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  // Duck-typed: errors raised by native drivers need not be instances of this realm's Error.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, name, message, driverError } = error as Record<string, unknown>;
+  if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_CODES.has(code))) {
+    return true;
+  }
+  if (name === 'TimeoutError') return true;
+  if (typeof message === 'string' && TRANSIENT_MESSAGES.test(message)) return true;
+  return driverError !== undefined && isDatabaseUnavailable(driverError);
+}
