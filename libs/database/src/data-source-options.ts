@@ -2,6 +2,7 @@ import { AppConfig } from '@app/config';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
+import { useInstantTypeFor } from './instant-column';
 import { MIGRATIONS } from './migrations';
 
 export interface DataSourceExtras {
@@ -21,6 +22,7 @@ export function dataSourceOptions(
     synchronize: false,
   } as const;
 
+  useInstantTypeFor(config.database.kind === 'postgres' ? 'postgres' : 'better-sqlite3');
   if (config.database.kind === 'postgres') {
     return {
       ...common,

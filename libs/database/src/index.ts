@@ -4,3 +4,9 @@ export type { DataSourceExtras } from './data-source-options';
 export { MIGRATIONS } from './migrations';
 export { DatabaseSession } from './database-session';
 export { isDatabaseUnavailable } from './unavailable-errors';
+export {
+  InstantColumn,
+  CreatedAtColumn,
+  UpdatedAtColumn,
+  useInstantTypeFor,
+} from './instant-column';

@@ -1,12 +1,27 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { CreatedAtColumn, InstantColumn, UpdatedAtColumn } from '@app/database';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JobResult } from './job-result';
 import { JobState } from './job-state';
 
 /**
- * One asynchronous job. Timestamps are declared as `Date` so the driver picks its own type; the
- * migrations create `timestamptz` on PostgreSQL and `datetime` on SQLite.
+ * One asynchronous job. The indexes and the check mirror the migrations (which also hold their
+ * `WHERE` clauses), so `migration:generate` sees no difference.
  */
 @Entity({ name: 'jobs' })
+@Check(
+  'jobs_state_known',
+  `"state" IN ('waiting', 'running', 'processed', 'failed', 'failed_with_error')`,
+)
+@Index('jobs_pending_dedupe_key', ['dedupeKey'], {
+  unique: true,
+  where: `"state" IN ('waiting', 'running') AND "dedupe_key" IS NOT NULL`,
+})
+@Index('jobs_waiting_run_at', ['runAt'], { where: `"state" = 'waiting'` })
+@Index('jobs_running_locked_until', ['lockedUntil'], { where: `"state" = 'running'` })
+@Index('jobs_finished_updated_at', ['updatedAt'], {
+  where: `"state" IN ('processed', 'failed', 'failed_with_error')`,
+})
+@Index('jobs_type_finished_at', ['type', 'finishedAt'], { where: `"finished_at" IS NOT NULL` })
 export class Job {
   @PrimaryColumn({ type: 'varchar', length: 21 })
   id: string;
@@ -29,7 +44,7 @@ export class Job {
   @Column({ type: 'simple-json', nullable: true })
   result: JobResult | null;
 
-  @Column({ type: Date })
+  @InstantColumn()
   eta: Date;
 
   @Column({ name: 'dedupe_key', type: 'varchar', length: 64, nullable: true })
@@ -40,29 +55,29 @@ export class Job {
   attempts: number;
 
   /** When a waiting job may be claimed (later than now while it backs off after a transient error). */
-  @Column({ name: 'run_at', type: Date })
+  @InstantColumn({ name: 'run_at', default: () => 'CURRENT_TIMESTAMP' })
   runAt: Date;
 
   /** The lease of a running job: another worker may claim it once this has passed. */
-  @Column({ name: 'locked_until', type: Date, nullable: true })
+  @InstantColumn({ name: 'locked_until', nullable: true })
   lockedUntil: Date | null;
 
   @Column({ name: 'locked_by', type: 'varchar', length: 64, nullable: true })
   lockedBy: string | null;
 
-  @Column({ name: 'started_at', type: Date, nullable: true })
+  @InstantColumn({ name: 'started_at', nullable: true })
   startedAt: Date | null;
 
-  @Column({ name: 'finished_at', type: Date, nullable: true })
+  @InstantColumn({ name: 'finished_at', nullable: true })
   finishedAt: Date | null;
 
   /** The last failure, for operators only; never shown to callers. */
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: Date })
+  @CreatedAtColumn({ name: 'created_at' })
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: Date })
+  @UpdatedAtColumn({ name: 'updated_at' })
   updatedAt: Date;
 }

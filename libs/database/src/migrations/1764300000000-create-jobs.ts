@@ -1,11 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { instantType } from './column-types';
+import { instantType, nowDefault } from './column-types';
 
 export class CreateJobs1764300000000 implements MigrationInterface {
   name = 'CreateJobs1764300000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const instant = instantType(queryRunner);
+    const now = nowDefault(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'jobs',
@@ -20,8 +21,8 @@ export class CreateJobs1764300000000 implements MigrationInterface {
           { name: 'eta', type: instant },
           { name: 'dedupe_key', type: 'varchar', length: '64', isNullable: true },
           { name: 'attempts', type: 'integer', default: 0 },
-          { name: 'created_at', type: instant, default: 'CURRENT_TIMESTAMP' },
-          { name: 'updated_at', type: instant, default: 'CURRENT_TIMESTAMP' },
+          { name: 'created_at', type: instant, default: now },
+          { name: 'updated_at', type: instant, default: now },
         ],
         checks: [
           {

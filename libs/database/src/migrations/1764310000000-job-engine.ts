@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
-import { instantType } from './column-types';
+import { instantType, nowDefault } from './column-types';
 
 /** What the engine needs: when a job may run, its lease, its timing, and the live workers. */
 export class JobEngine1764310000000 implements MigrationInterface {
@@ -7,8 +7,9 @@ export class JobEngine1764310000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const instant = instantType(queryRunner);
+    const now = nowDefault(queryRunner);
     await queryRunner.addColumns('jobs', [
-      new TableColumn({ name: 'run_at', type: instant, default: 'CURRENT_TIMESTAMP' }),
+      new TableColumn({ name: 'run_at', type: instant, default: now }),
       new TableColumn({ name: 'locked_until', type: instant, isNullable: true }),
       new TableColumn({ name: 'locked_by', type: 'varchar', length: '64', isNullable: true }),
       new TableColumn({ name: 'started_at', type: instant, isNullable: true }),

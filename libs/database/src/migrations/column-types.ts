@@ -4,3 +4,8 @@ import { QueryRunner } from 'typeorm';
 export function instantType(queryRunner: QueryRunner): string {
   return queryRunner.connection.options.type === 'postgres' ? 'timestamptz' : 'datetime';
 }
+
+/** "Now" as a column default, spelled as each database reports it back (so schemas compare equal). */
+export function nowDefault(queryRunner: QueryRunner): string {
+  return queryRunner.connection.options.type === 'postgres' ? 'now()' : 'CURRENT_TIMESTAMP';
+}

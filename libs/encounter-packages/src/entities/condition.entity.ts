@@ -1,3 +1,4 @@
+import { InstantColumn } from '@app/database';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A condition (diagnosis) of the patient, coded in ICD-10. */
@@ -20,6 +21,6 @@ export class Condition {
   @Column({ type: 'simple-json' })
   resource: Record<string, unknown>;
 
-  @Column({ name: 'created_at', type: Date })
+  @InstantColumn({ name: 'created_at' })
   createdAt: Date;
 }

@@ -1,3 +1,4 @@
+import { InstantColumn } from '@app/database';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** An encounter between the patient and a performer, with its diagnoses. */
@@ -19,13 +20,13 @@ export class Encounter {
   @Column({ name: 'class_code', type: 'varchar', length: 20 })
   classCode: string;
 
-  @Column({ type: Date })
+  @InstantColumn()
   date: Date;
 
   /** The encounter as submitted. */
   @Column({ type: 'simple-json' })
   resource: Record<string, unknown>;
 
-  @Column({ name: 'created_at', type: Date })
+  @InstantColumn({ name: 'created_at' })
   createdAt: Date;
 }

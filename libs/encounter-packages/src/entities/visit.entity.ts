@@ -1,3 +1,4 @@
+import { InstantColumn } from '@app/database';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A visit: the patient's stay during which encounters happen. */
@@ -10,16 +11,16 @@ export class Visit {
   @Column({ name: 'patient_id', type: 'varchar', length: 36 })
   patientId: string;
 
-  @Column({ name: 'period_start', type: Date })
+  @InstantColumn({ name: 'period_start' })
   periodStart: Date;
 
-  @Column({ name: 'period_end', type: Date, nullable: true })
+  @InstantColumn({ name: 'period_end', nullable: true })
   periodEnd: Date | null;
 
   /** The visit as submitted. */
   @Column({ type: 'simple-json' })
   resource: Record<string, unknown>;
 
-  @Column({ name: 'created_at', type: Date })
+  @InstantColumn({ name: 'created_at' })
   createdAt: Date;
 }
