@@ -3,26 +3,12 @@ import { isPending, JobWorker } from '@app/jobs';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { ClinicalRecordsRepository } from '../libs/encounter-packages/src/clinical-records.repository';
-import example from './fixtures/encounter_package.json';
+import { ExamplePackage, packageWith } from './support/encounter-package';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
-type Package = typeof example & Record<string, unknown>;
+type Package = ExamplePackage;
 const WRITE = 'encounter:write job:read encounter:read condition:read visit:read';
-
-/** The example package with fresh ids (so packages do not collide), changed by `change`. */
-function packageWith(change: (pkg: Package) => void = () => undefined): Package {
-  const pkg = structuredClone(example) as Package;
-  const [visitId, encounterId, conditionId] = [randomUUID(), randomUUID(), randomUUID()];
-  pkg.visit.id = visitId;
-  pkg.encounter.id = encounterId;
-  pkg.encounter.visit.identifier.value = visitId;
-  pkg.encounter.diagnoses[0].condition.identifier.value = conditionId;
-  pkg.conditions[0].id = conditionId;
-  pkg.conditions[0].context.identifier.value = encounterId;
-  change(pkg);
-  return pkg;
-}
 
 const invalidEntry = (entry: string) => ({
   entry_type: 'json_data_property',

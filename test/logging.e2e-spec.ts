@@ -9,7 +9,7 @@ describe('request logs', () => {
   beforeAll(async () => {
     t = await startTestApp(
       { LOG_LEVEL: 'info' },
-      { stream: { write: (line: string) => lines.push(line) } },
+      { logging: { stream: { write: (line: string) => lines.push(line) } } },
     );
   });
   afterAll(() => t.close());

@@ -1,6 +1,7 @@
 import { AuthenticatedClient, CurrentClient, Public, Scopes, SCOPES } from '@app/auth';
 import { JobData, JobsModule, JobsService, renderEnqueued } from '@app/jobs';
 import { Body, Controller, Get, Module, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'class-transformer';
 import {
@@ -49,6 +50,7 @@ class ProbeQuery {
  * Routes that exist only in the end-to-end tests, to drive request bodies, query strings and
  * unexpected crashes through the real pipeline (the service itself has no POST route yet).
  */
+@ApiExcludeController()
 @Controller('api/probe')
 @Public()
 class ProbeController {
@@ -75,6 +77,7 @@ class ProbeController {
 }
 
 /** A module that creates jobs the way every module does: validate, enqueue, render. */
+@ApiExcludeController()
 @Controller('api/probe/things')
 @Scopes(SCOPES.jobRead)
 class ProbeThingsController {

@@ -29,9 +29,15 @@ export interface TestApp {
  * fresh schema of `TEST_DATABASE_URL`. The probe routes are mounted beside the service's own.
  * `env` overrides the test defaults (an `undefined` value unsets one).
  */
+export interface TestAppOptions {
+  logging?: LoggingOptions;
+  /** Runs before the application is initialised (Fastify takes no new hook once ready). */
+  beforeInit?: (app: NestFastifyApplication) => void;
+}
+
 export async function startTestApp(
   env: NodeJS.ProcessEnv = {},
-  logging?: LoggingOptions,
+  options: TestAppOptions = {},
 ): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'mis-jobs-e2e-'));
   const schema = TEST_DATABASE_URL ? await createSchema(TEST_DATABASE_URL) : undefined;
@@ -48,9 +54,10 @@ export async function startTestApp(
   const app = await createApp(config, {
     database: { schema },
     frameworkLogs: false,
-    logging,
+    logging: options.logging,
     imports: [ProbeModule, TestJobsModule],
   });
+  options.beforeInit?.(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 
