@@ -1,5 +1,5 @@
 import { AuthenticatedClient, CurrentClient, Scopes, SCOPES } from '@app/auth';
-import { ApiRoute } from '@app/http';
+import { ApiRoute, preferredWaitSeconds } from '@app/http';
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -7,7 +7,6 @@ import { isPending } from './job-state';
 import { ApiJobStatusResponses } from './job.openapi';
 import { JobData, presentJob } from './job.presenter';
 import { JobsService } from './jobs.service';
-import { preferredWaitSeconds } from '@app/http';
 
 @ApiTags('jobs')
 @Controller('api/jobs')
