@@ -1,31 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import request from 'supertest';
+import { runEntry } from './support/run-entry';
 import { startTestApp } from './support/test-app';
-
-const run = promisify(execFile);
-const ROOT = join(__dirname, '..');
-const TS_NODE = ['--transpile-only', '-r', 'tsconfig-paths/register'];
-
-/** Runs a TypeScript entry point of the service as `npm` would, with exactly this environment. */
-async function runEntry(file: string, args: string[], env: NodeJS.ProcessEnv) {
-  const bin = join(ROOT, 'node_modules', '.bin', 'ts-node');
-  const { PATH, HOME } = process.env;
-  try {
-    const { stdout, stderr } = await run(bin, [...TS_NODE, file, ...args], {
-      cwd: ROOT,
-      env: { PATH, HOME, ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe('command line', () => {
   let dataDir: string;

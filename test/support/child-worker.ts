@@ -1,8 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
-
-const ROOT = join(__dirname, '..', '..');
+import { childEnv, ROOT, tsNodeArgs } from './run-entry';
 
 export interface ChildWorker {
   process: ChildProcess;
@@ -13,21 +11,11 @@ export interface ChildWorker {
 
 /** Starts `test/support/worker-process.ts` in its own process and waits until it claims jobs. */
 export async function startChildWorker(env: NodeJS.ProcessEnv): Promise<ChildWorker> {
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'test/support/worker-process.ts',
-    ],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, tsNodeArgs('test/support/worker-process.ts'), {
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = once(child, 'exit').then(
     ([code, signal]) => (code ?? signal) as number | NodeJS.Signals | null,
   );

@@ -7,7 +7,7 @@ const SNAPSHOT_TTL_MS = 1_000;
 const DURATION_WINDOW_MS = 60 * 60 * 1000;
 const DURATION_SAMPLES = 500;
 /** A worker is live while its heartbeat is younger than this. */
-export const WORKER_LIVE_MS = 30_000;
+const WORKER_LIVE_MS = 30_000;
 
 /**
  * Estimates the eta of new jobs from a snapshot of the queue, refreshed at most once a second per

@@ -1,6 +1,7 @@
 import { AppConfig } from '@app/config';
 import { DatabaseSession } from '@app/database';
 import { internalErrorMessage } from '@app/http';
+import { jobDuration, jobsFinished, jobsRetried, leasesReclaimed } from '@app/observability';
 import {
   BeforeApplicationShutdown,
   Injectable,
@@ -18,7 +19,6 @@ import { JobOutcome, Persist } from './job-outcome';
 import { judgeError, retryDelayMs } from './job-verdict';
 import { capStoredError } from './response-cap';
 import { WorkersRepository } from './workers.repository';
-import { jobDuration, jobsFinished, jobsRetried, leasesReclaimed } from '@app/observability';
 
 const HEARTBEAT_MS = 10_000;
 const MAX_LAST_ERROR_CHARACTERS = 4_000;
