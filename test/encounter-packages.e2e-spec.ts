@@ -301,21 +301,20 @@ describe('encounter packages, submitted through jobs', () => {
     const store = records.store.bind(records);
     const pkg = packageWith();
     // Only this package's job crashes, after its writes and before its completion commits.
-    const spy = jest
-      .spyOn(records, 'store')
-      .mockImplementation(async (manager, patient, stored) => {
-        await store(manager, patient, stored);
-        if (stored.encounter.id === pkg.encounter.id)
-          throw new Error('disk full while writing conditions');
-      });
+    const spy = jest.spyOn(records, 'store').mockImplementation(async (manager, owner, stored) => {
+      await store(manager, owner, stored);
+      if (stored.encounter.id === pkg.encounter.id)
+        throw new Error('disk full while writing conditions');
+    });
     try {
       const { res } = await process(pkg);
       expect(res.body.data.status).toBe('failed_with_error');
       expect(res.body.data.status_code).toBe(500);
       expect(JSON.stringify(res.body)).not.toContain('disk full');
-      expect(await records.findVisit(patientId, pkg.visit.id)).toBeNull();
-      expect(await records.findEncounter(patientId, pkg.encounter.id)).toBeNull();
-      expect(await records.findCondition(patientId, pkg.conditions[0].id)).toBeNull();
+      const owner = { clientId: 'mis-1', patientId };
+      expect(await records.findVisit(owner, pkg.visit.id)).toBeNull();
+      expect(await records.findEncounter(owner, pkg.encounter.id)).toBeNull();
+      expect(await records.findCondition(owner, pkg.conditions[0].id)).toBeNull();
     } finally {
       spy.mockRestore();
     }

@@ -8,6 +8,12 @@ import { Encounter } from './entities/encounter.entity';
 import { Icd10Code } from './entities/icd10-code.entity';
 import { Visit } from './entities/visit.entity';
 
+/** Whose records: the client (MIS) that stores and reads them, and the patient they are about. */
+export interface RecordOwner {
+  clientId: string;
+  patientId: string;
+}
+
 export interface TakenId {
   entity: 'Visit' | 'Encounter' | 'Condition';
   id: string;
@@ -23,8 +29,12 @@ export class ClinicalRecordsRepository {
     @InjectRepository(Icd10Code) private readonly icd10: Repository<Icd10Code>,
   ) {}
 
-  /** The patient's stored visits and conditions the package refers to, and its known ICD-10 codes. */
-  async factsFor(patientId: string, pkg: EncounterPackageDto): Promise<ClinicalFacts> {
+  /**
+   * The visits and conditions the package refers to that this client stored for this patient, and
+   * the package's known ICD-10 codes. Another client's records count as absent.
+   */
+  async factsFor(owner: RecordOwner, pkg: EncounterPackageDto): Promise<ClinicalFacts> {
+    const { clientId, patientId } = owner;
     const visitIds = [pkg.encounter.visit.identifier.value];
     const conditionIds = pkg.encounter.diagnoses.map(
       (diagnosis) => diagnosis.condition.identifier.value,
@@ -33,8 +43,11 @@ export class ClinicalRecordsRepository {
       .map((condition) => condition.code.coding[0]?.code)
       .filter(Boolean);
     const [visits, conditions, known] = await Promise.all([
-      this.visits.find({ select: { id: true }, where: { patientId, id: In(visitIds) } }),
-      this.conditions.find({ select: { id: true }, where: { patientId, id: In(conditionIds) } }),
+      this.visits.find({ select: { id: true }, where: { clientId, patientId, id: In(visitIds) } }),
+      this.conditions.find({
+        select: { id: true },
+        where: { clientId, patientId, id: In(conditionIds) },
+      }),
       codes.length > 0
         ? this.icd10.find({ select: { code: true }, where: { code: In(codes) } })
         : [],
@@ -46,7 +59,10 @@ export class ClinicalRecordsRepository {
     };
   }
 
-  /** The first id of the package that already exists, for any patient. */
+  /**
+   * The first id of the package that already exists, for any patient and any client: ids are
+   * global, so another client's id is a conflict too (its record stays unreadable).
+   */
   async firstTakenId(pkg: EncounterPackageDto): Promise<TakenId | undefined> {
     if (await this.encounters.existsBy({ id: pkg.encounter.id })) {
       return { entity: 'Encounter', id: pkg.encounter.id };
@@ -66,12 +82,14 @@ export class ClinicalRecordsRepository {
   }
 
   /** Stores the package's visit, encounter and conditions in the caller's transaction. */
-  async store(manager: EntityManager, patientId: string, pkg: EncounterPackageDto): Promise<void> {
+  async store(manager: EntityManager, owner: RecordOwner, pkg: EncounterPackageDto): Promise<void> {
+    const { clientId, patientId } = owner;
     const createdAt = new Date();
     if (pkg.visit) {
       await manager.insert(Visit, {
         id: pkg.visit.id,
         patientId,
+        clientId,
         periodStart: new Date(pkg.visit.period.start),
         periodEnd: pkg.visit.period.end ? new Date(pkg.visit.period.end) : null,
         resource: { ...pkg.visit },
@@ -81,6 +99,7 @@ export class ClinicalRecordsRepository {
     await manager.insert(Encounter, {
       id: pkg.encounter.id,
       patientId,
+      clientId,
       visitId: pkg.encounter.visit.identifier.value,
       status: pkg.encounter.status,
       classCode: pkg.encounter.class.code,
@@ -92,6 +111,7 @@ export class ClinicalRecordsRepository {
       await manager.insert(Condition, {
         id: condition.id,
         patientId,
+        clientId,
         encounterId: pkg.encounter.id,
         code: condition.code.coding[0].code,
         resource: { ...condition },
@@ -100,15 +120,16 @@ export class ClinicalRecordsRepository {
     }
   }
 
-  findVisit(patientId: string, id: string): Promise<Visit | null> {
-    return this.visits.findOneBy({ patientId, id });
+  /** The owner's visit; another client's or another patient's is null, as an unknown id is. */
+  findVisit(owner: RecordOwner, id: string): Promise<Visit | null> {
+    return this.visits.findOneBy({ ...owner, id });
   }
 
-  findEncounter(patientId: string, id: string): Promise<Encounter | null> {
-    return this.encounters.findOneBy({ patientId, id });
+  findEncounter(owner: RecordOwner, id: string): Promise<Encounter | null> {
+    return this.encounters.findOneBy({ ...owner, id });
   }
 
-  findCondition(patientId: string, id: string): Promise<Condition | null> {
-    return this.conditions.findOneBy({ patientId, id });
+  findCondition(owner: RecordOwner, id: string): Promise<Condition | null> {
+    return this.conditions.findOneBy({ ...owner, id });
   }
 }

@@ -1,7 +1,10 @@
 import { InvalidEntry } from '@app/http';
 import { EncounterPackageDto } from './dto/encounter-package.dto';
 
-/** What the rules need to know beyond the package: the patient's stored records and the dictionary. */
+/**
+ * What the rules need to know beyond the package: the records this client stored for the patient
+ * (another client's count as absent), and the dictionary.
+ */
 export interface ClinicalFacts {
   storedVisitIds: ReadonlySet<string>;
   storedConditionIds: ReadonlySet<string>;
@@ -56,7 +59,7 @@ export function checkClinicalRules(
     invalid.push(
       violation(
         '$.encounter.visit.identifier.value',
-        'The visit must be the one in this package or a visit of this patient.',
+        'The visit must be the one in this package or a visit this client stored for this patient.',
       ),
     );
   }
@@ -68,7 +71,7 @@ export function checkClinicalRules(
       invalid.push(
         violation(
           `$.encounter.diagnoses.[${i}].condition.identifier.value`,
-          'The condition must be one in this package or a condition of this patient.',
+          'The condition must be one in this package or a condition this client stored for this patient.',
         ),
       );
     }

@@ -25,7 +25,8 @@ export class EncounterPackageJobs {
   @JobHandler(ENCOUNTER_PACKAGE_JOB)
   async create(job: JobContext<EncounterPackagePayload>): Promise<JobOutcome> {
     const { patient_id: patientId, package: pkg } = job.payload;
-    const facts = await this.records.factsFor(patientId, pkg);
+    const owner = { clientId: job.clientId, patientId };
+    const facts = await this.records.factsFor(owner, pkg);
     const invalid = checkClinicalRules(pkg, facts, new Date());
     if (invalid.length > 0) throw JobFailure.validation(invalid);
 
@@ -42,7 +43,7 @@ export class EncounterPackageJobs {
     ];
     return JobOutcome.links(links, async (manager) => {
       try {
-        await this.records.store(manager, patientId, pkg);
+        await this.records.store(manager, owner, pkg);
       } catch (error) {
         // Another package with the same ids committed between the check and now.
         if (isUniqueViolation(error)) throw JobFailure.conflict();

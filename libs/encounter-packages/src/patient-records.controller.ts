@@ -1,4 +1,4 @@
-import { Scopes, SCOPES } from '@app/auth';
+import { AuthenticatedClient, CurrentClient, Scopes, SCOPES } from '@app/auth';
 import {
   ApiErrorResponse,
   ApiException,
@@ -25,7 +25,9 @@ function ApiRecordResponses(entity: string, model: Type<unknown>, notFound: stri
       headers: REQUEST_ID_RESPONSE_HEADER,
     }),
     ApiErrorResponse(404, {
-      description: `not_found: the patient id is not a UUID, or the patient has no such ${entity}.`,
+      description:
+        `not_found: the patient id is not a UUID, or the patient has no such ${entity} ` +
+        'stored by this client (another client’s answers the same).',
       examples: {
         not_found: {
           summary: `No such ${entity}`,
@@ -38,7 +40,10 @@ function ApiRecordResponses(entity: string, model: Type<unknown>, notFound: stri
   );
 }
 
-/** Reads what an encounter package created, so every link of its job resolves. */
+/**
+ * Reads what an encounter package created, so every link of its job resolves. A record is visible
+ * only to the client whose job stored it: another client's id answers the same 404 as an unknown one.
+ */
 @ApiTags('patient records')
 @Controller('api/patients/:patient_id')
 export class PatientRecordsController {
@@ -52,9 +57,16 @@ export class PatientRecordsController {
     scopes: [SCOPES.encounterRead],
   })
   @ApiRecordResponses('encounter', EncounterDto, 'Encounter not found.')
-  async encounter(@Param('patient_id') patientId: string, @Param('id') id: string) {
+  async encounter(
+    @Param('patient_id') patientId: string,
+    @Param('id') id: string,
+    @CurrentClient() client: AuthenticatedClient,
+  ) {
     assertPatientId(patientId);
-    const encounter = await this.records.findEncounter(patientId, id);
+    const encounter = await this.records.findEncounter(
+      { clientId: client.clientId, patientId },
+      id,
+    );
     if (!encounter) throw ApiException.notFound('Encounter not found.');
     return encounter.resource;
   }
@@ -67,9 +79,16 @@ export class PatientRecordsController {
     scopes: [SCOPES.conditionRead],
   })
   @ApiRecordResponses('condition', ConditionDto, 'Condition not found.')
-  async condition(@Param('patient_id') patientId: string, @Param('id') id: string) {
+  async condition(
+    @Param('patient_id') patientId: string,
+    @Param('id') id: string,
+    @CurrentClient() client: AuthenticatedClient,
+  ) {
     assertPatientId(patientId);
-    const condition = await this.records.findCondition(patientId, id);
+    const condition = await this.records.findCondition(
+      { clientId: client.clientId, patientId },
+      id,
+    );
     if (!condition) throw ApiException.notFound('Condition not found.');
     return condition.resource;
   }
@@ -82,9 +101,13 @@ export class PatientRecordsController {
     scopes: [SCOPES.visitRead],
   })
   @ApiRecordResponses('visit', VisitDto, 'Visit not found.')
-  async visit(@Param('patient_id') patientId: string, @Param('id') id: string) {
+  async visit(
+    @Param('patient_id') patientId: string,
+    @Param('id') id: string,
+    @CurrentClient() client: AuthenticatedClient,
+  ) {
     assertPatientId(patientId);
-    const visit = await this.records.findVisit(patientId, id);
+    const visit = await this.records.findVisit({ clientId: client.clientId, patientId }, id);
     if (!visit) throw ApiException.notFound('Visit not found.');
     return visit.resource;
   }

@@ -11,6 +11,10 @@ export class Condition {
   @Column({ name: 'patient_id', type: 'varchar', length: 36 })
   patientId: string;
 
+  /** The client (MIS) whose job stored it: the only one that can read it. */
+  @Column({ name: 'client_id', type: 'varchar', length: 200 })
+  clientId: string;
+
   @Column({ name: 'encounter_id', type: 'varchar', length: 36 })
   encounterId: string;
 
