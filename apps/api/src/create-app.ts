@@ -30,6 +30,7 @@ export async function createApp(
     createHttpAdapter({
       trustProxy: config.trustProxy,
       bodyLimitBytes: config.operations.bodyLimitBytes,
+      receiveTimeoutMs: config.operations.requestReceiveTimeoutMs,
     }),
     {
       bodyParser: false,

@@ -32,6 +32,8 @@ export interface OperationsConfig {
   readonly metricsToken: string | undefined;
   readonly bodyLimitBytes: number;
   readonly requestTimeoutMs: number;
+  /** How long a client may take to send a whole request (headers and body); 408 after. */
+  readonly requestReceiveTimeoutMs: number;
   readonly submitPerMinute: number;
   readonly pollPerMinute: number;
 }
@@ -104,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       metricsToken: vars.METRICS_TOKEN,
       bodyLimitBytes: vars.BODY_LIMIT_BYTES ?? 1024 * 1024,
       requestTimeoutMs: (vars.REQUEST_TIMEOUT_SECONDS ?? 30) * 1000,
+      requestReceiveTimeoutMs: (vars.REQUEST_RECEIVE_TIMEOUT_SECONDS ?? 30) * 1000,
       submitPerMinute: vars.RATE_LIMIT_SUBMIT_PER_MINUTE ?? 120,
       pollPerMinute: vars.RATE_LIMIT_POLL_PER_MINUTE ?? 1200,
     },

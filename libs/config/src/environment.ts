@@ -143,6 +143,9 @@ export class EnvironmentVariables {
   @IntegerBetween(1, 600)
   REQUEST_TIMEOUT_SECONDS?: number;
 
+  @IntegerBetween(1, 600)
+  REQUEST_RECEIVE_TIMEOUT_SECONDS?: number;
+
   @IntegerBetween(1, 1000000)
   RATE_LIMIT_SUBMIT_PER_MINUTE?: number;
 

@@ -4,16 +4,29 @@ import { REQUEST_ID_HEADER, requestIdOf, requestLogFields } from './request-id';
 export interface HttpAdapterOptions {
   trustProxy: boolean;
   bodyLimitBytes: number;
+  /** The whole request (headers and body) must arrive within this; else 408, socket closed. */
+  receiveTimeoutMs: number;
 }
+
+/** How often Node checks receive deadlines (its default, 30 s, lets a slow client stay longer). */
+const DEADLINE_CHECK_MS = 1_000;
 
 /**
  * The Fastify adapter with the contract's transport rules: the request id, JSON bodies only
- * (anything else is 415), the body size limit (413) and forwarded headers only from a trusted proxy.
+ * (anything else is 415), the body size limit (413), the receive timeout (408) and forwarded
+ * headers only from a trusted proxy.
  */
 export function createHttpAdapter(options: HttpAdapterOptions): FastifyAdapter {
   const adapter = new FastifyAdapter({
     trustProxy: options.trustProxy,
     bodyLimit: options.bodyLimitBytes,
+    // A client dripping its headers or body (or sending nothing) holds a socket only this long.
+    requestTimeout: options.receiveTimeoutMs,
+    http: {
+      headersTimeout: options.receiveTimeoutMs,
+      requestTimeout: options.receiveTimeoutMs,
+      connectionsCheckingInterval: Math.min(DEADLINE_CHECK_MS, options.receiveTimeoutMs),
+    },
     genReqId: requestIdOf,
     requestIdHeader: false,
     logger: false,
