@@ -3,16 +3,21 @@ import { ApiException, ERROR_MESSAGES } from '@app/http';
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModuleOptions } from '@nestjs/throttler';
 import { AuthenticatedClient } from './authenticated-client';
+import { SlidingWindowStorage } from './sliding-window.storage';
 
 const MINUTE_MS = 60_000;
 
 const isRead = (context: ExecutionContext): boolean =>
   ['GET', 'HEAD'].includes(context.switchToHttp().getRequest<{ method: string }>().method);
 
-/** Two budgets per client and minute: submissions (writes) and polling (reads). */
+/**
+ * Two budgets per client and minute, across all routes: submissions (writes) and polling (reads).
+ * Counted in memory, per process.
+ */
 export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
   return {
     setHeaders: false,
+    storage: new SlidingWindowStorage(),
     throttlers: [
       {
         name: 'submit',
@@ -39,6 +44,15 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const client = request.user as AuthenticatedClient | undefined;
     return client ? `client:${client.clientId}` : `ip:${String(request.ip)}`;
+  }
+
+  /** One budget per client and throttler, whichever route spends it. */
+  protected override generateKey(
+    _context: ExecutionContext,
+    tracker: string,
+    throttlerName: string,
+  ): string {
+    return `${throttlerName}:${tracker}`;
   }
 
   protected override async throwThrottlingException(
