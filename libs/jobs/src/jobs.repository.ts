@@ -34,9 +34,16 @@ export class JobsRepository {
     private readonly db: DatabaseSession,
   ) {}
 
-  /** The job with this id, only when it belongs to this client. */
-  findVisible(id: string, clientId: string): Promise<Job | null> {
-    return this.jobs.findOneBy({ id, clientId });
+  /**
+   * The job with this id, only when it belongs to this client. The polling path: one primary-key
+   * read in plain SQL (the query builder costs more than the query itself here).
+   */
+  async findVisible(id: string, clientId: string): Promise<Job | null> {
+    const [row] = await this.db.query<Record<string, unknown>>(
+      'SELECT * FROM jobs WHERE id = :id AND client_id = :clientId',
+      { id, clientId },
+    );
+    return row ? this.hydrate(row) : null;
   }
 
   findById(id: string): Promise<Job | null> {
@@ -61,13 +68,19 @@ export class JobsRepository {
   ): Promise<{ job: Job; created: boolean }> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const entity = this.build(job);
-      await manager
+      const insert = manager
         .createQueryBuilder()
         .insert()
         .into(Job)
         .values(entity as QueryDeepPartialEntity<Job>)
-        .orIgnore()
-        .execute();
+        .orIgnore();
+      // PostgreSQL says whether the row went in: a new job needs no second read.
+      if (this.db.isPostgres) {
+        const inserted = (await insert.returning('id').execute()).raw as unknown[];
+        if (inserted.length === 1) return { job: entity, created: true };
+      } else {
+        await insert.execute();
+      }
       const holder = await manager.findOneBy(Job, {
         dedupeKey: job.dedupeKey,
         state: In([...PENDING_STATES]),
@@ -89,35 +102,44 @@ export class JobsRepository {
     leaseUntil: Date,
     now: Date,
   ): Promise<{ jobs: Job[]; reclaimed: number }> {
-    const due = `SELECT id, state FROM jobs
-       WHERE (state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now)
-       ORDER BY run_at
-       LIMIT :limit`;
     const claim = `UPDATE jobs
         SET state = 'running', attempts = attempts + 1, locked_until = :leaseUntil,
             locked_by = :workerId, started_at = :now, updated_at = :now`;
     const parameters = { workerId, leaseUntil, now, limit };
-    let rows: { id: string; previous_state: string }[];
     if (this.db.isPostgres) {
-      rows = await this.db.query(
-        `${claim} FROM (${due} FOR UPDATE SKIP LOCKED) AS due
+      // Expired leases first, then waiting jobs oldest first: each read walks its partial index in
+      // order and stops at `limit`, however long the queue. One round trip returns the rows whole.
+      const claimed = await this.db.query<Record<string, unknown>>(
+        `WITH expired AS (
+                SELECT id, state FROM jobs WHERE state = 'running' AND locked_until < :now
+                 ORDER BY locked_until LIMIT :limit FOR UPDATE SKIP LOCKED),
+              waiting AS (
+                SELECT id, state FROM jobs WHERE state = 'waiting' AND run_at <= :now
+                 ORDER BY run_at LIMIT :limit FOR UPDATE SKIP LOCKED),
+              due AS (SELECT * FROM expired UNION ALL SELECT * FROM waiting LIMIT :limit)
+         ${claim} FROM due
           WHERE jobs.id = due.id
-          RETURNING jobs.id, due.state AS previous_state`,
+          RETURNING jobs.*, due.state AS previous_state`,
         parameters,
       );
-    } else {
-      // One writer at a time on SQLite (the caller holds the write lock): read, then claim.
-      const found = await this.db.query<{ id: string; state: string }>(due, parameters);
-      if (found.length === 0) return { jobs: [], reclaimed: 0 };
-      await this.db.query(`${claim} WHERE id IN (:...ids)`, {
-        ...parameters,
-        ids: found.map((row) => row.id),
-      });
-      rows = found.map((row) => ({ id: row.id, previous_state: row.state }));
+      return {
+        jobs: claimed.map((row) => this.hydrate(row)),
+        reclaimed: claimed.filter((row) => row.previous_state === 'running').length,
+      };
     }
-    if (rows.length === 0) return { jobs: [], reclaimed: 0 };
-    const jobs = await this.jobs.findBy({ id: In(rows.map((row) => row.id)) });
-    return { jobs, reclaimed: rows.filter((row) => row.previous_state === 'running').length };
+    // One writer at a time on SQLite (the caller holds the write lock): read, then claim.
+    const found = await this.db.query<{ id: string; state: string }>(
+      `SELECT id, state FROM jobs
+        WHERE (state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now)
+        ORDER BY run_at
+        LIMIT :limit`,
+      parameters,
+    );
+    if (found.length === 0) return { jobs: [], reclaimed: 0 };
+    const ids = found.map((row) => row.id);
+    await this.db.query(`${claim} WHERE id IN (:...ids)`, { ...parameters, ids });
+    const jobs = await this.jobs.findBy({ id: In(ids) });
+    return { jobs, reclaimed: found.filter((row) => row.state === 'running').length };
   }
 
   /** Extends a running job's lease; false when this run no longer holds it. */
@@ -131,20 +153,29 @@ export class JobsRepository {
     return rows.length === 1;
   }
 
-  /** Finishes a job, only when this run still holds it (the fencing token matches). */
+  /**
+   * Finishes a job, only when this run still holds it (the fencing token matches). With
+   * `announceOn` (PostgreSQL), the same statement notifies that channel with the job's id, so the
+   * completion and its finish event commit together even outside a transaction.
+   */
   async complete(
     manager: EntityManager,
     claim: Claim,
     completion: Completion,
     now: Date,
+    announceOn?: string,
   ): Promise<boolean> {
-    const rows = await this.db.query<{ id: string }>(
-      `UPDATE jobs
+    const update = `UPDATE jobs
           SET state = :state, status_code = :statusCode, result = :result, last_error = :lastError,
               finished_at = :now, updated_at = :now, locked_until = NULL, locked_by = NULL
         WHERE id = :id AND attempts = :attempt AND state = 'running'
-        RETURNING id`,
+        RETURNING id`;
+    const rows = await this.db.query<{ id: string }>(
+      announceOn && this.db.isPostgres
+        ? `WITH done AS (${update}) SELECT id, pg_notify(:channel, id) FROM done`
+        : update,
       {
+        channel: announceOn,
         ...claim,
         state: completion.state,
         statusCode: completion.statusCode,
@@ -178,13 +209,15 @@ export class JobsRepository {
 
   /** Deletes up to `limit` finished jobs last updated before `cutoff`; pending jobs are never touched. */
   async deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    const batch = `SELECT id FROM jobs
+        WHERE state IN (${FINISHED}) AND updated_at < :cutoff
+        LIMIT :limit`;
+    // PostgreSQL would hash-join `IN (subquery)` against the whole table; an array of ids makes
+    // each batch a walk of the primary key.
     const rows = await this.db.query<{ id: string }>(
-      `DELETE FROM jobs
-        WHERE id IN (
-          SELECT id FROM jobs
-           WHERE state IN (${FINISHED}) AND updated_at < :cutoff
-           LIMIT :limit)
-        RETURNING id`,
+      this.db.isPostgres
+        ? `DELETE FROM jobs WHERE id = ANY(ARRAY(${batch})) RETURNING id`
+        : `DELETE FROM jobs WHERE id IN (${batch}) RETURNING id`,
       { cutoff, limit },
     );
     return rows.length;
@@ -235,6 +268,16 @@ export class JobsRepository {
           this.db.fromDatabase(row.started_at)!.getTime(),
       ),
     }));
+  }
+
+  /** A job from a raw row of the table, converted as TypeORM reads an entity. */
+  private hydrate(row: Record<string, unknown>): Job {
+    const driver = this.jobs.manager.connection.driver;
+    const job = this.jobs.create();
+    for (const column of this.jobs.metadata.columns) {
+      column.setEntityValue(job, driver.prepareHydratedValue(row[column.databaseName], column));
+    }
+    return job;
   }
 
   private build(job: NewJob): Job {

@@ -9,7 +9,8 @@ import { EntityManager } from 'typeorm';
 export const ALL_JOBS = '*';
 
 const ENQUEUED = 'jobs_enqueued';
-const FINISHED = 'jobs_finished';
+/** The channel of finish events on PostgreSQL; its payload is the job's id. */
+export const FINISHED_CHANNEL = 'jobs_finished';
 const RECONNECT_MS = 1_000;
 
 type Listener = (jobId: string) => void;
@@ -37,7 +38,7 @@ export class JobEvents implements OnModuleDestroy {
   }
 
   async finished(jobId: string, manager: EntityManager): Promise<void> {
-    await this.publish(FINISHED, jobId, manager);
+    await this.publish(FINISHED_CHANNEL, jobId, manager);
   }
 
   onEnqueued(listener: () => void): () => void {
@@ -45,7 +46,7 @@ export class JobEvents implements OnModuleDestroy {
   }
 
   onFinished(listener: Listener): () => void {
-    return this.subscribe(FINISHED, listener);
+    return this.subscribe(FINISHED_CHANNEL, listener);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -89,7 +90,7 @@ export class JobEvents implements OnModuleDestroy {
     try {
       await client.connect();
       await client.query(`LISTEN ${ENQUEUED}`);
-      await client.query(`LISTEN ${FINISHED}`);
+      await client.query(`LISTEN ${FINISHED_CHANNEL}`);
       if (this.closed) {
         await client.end();
         return;
@@ -97,7 +98,7 @@ export class JobEvents implements OnModuleDestroy {
       this.listener = client;
       // Whatever happened while disconnected is unknown: wake workers and long polls to look.
       this.local.emit(ENQUEUED, '');
-      this.local.emit(FINISHED, ALL_JOBS);
+      this.local.emit(FINISHED_CHANNEL, ALL_JOBS);
     } catch (error) {
       this.logger.warn(`LISTEN connection failed: ${(error as Error).message}; retrying`);
       this.reconnect(client);
