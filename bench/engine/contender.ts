@@ -1,0 +1,124 @@
+/**
+ * One run of one contender, in a process of its own: enqueue JOBS no-op jobs (ENQUEUERS at a time),
+ * process them all (CONCURRENCY at once) until the database holds them completed, then enqueue
+ * LATENCY_JOBS at LATENCY_RATE per second into the idle worker and time each from enqueue to
+ * completion. Prints `RESULT <json>`.
+ *
+ * Usage: contender.ts <mis-engine|graphile-worker|pg-boss>; env BENCH_DATABASE_URL, BENCH_SCHEMA,
+ * JOBS, CONCURRENCY, ENQUEUERS, LATENCY_JOBS, LATENCY_RATE, PGBOSS_BATCH.
+ */
+import { BENCH_DATABASE_URL, percentile, sizeFromEnv, sleep } from './bench-database';
+import { graphileWorker } from './graphile-worker';
+import { misEngine } from './mis-engine';
+import { pgBoss } from './pg-boss';
+import { BenchQueue, QueueOptions } from './queue';
+
+export const CONTENDERS = ['mis-engine', 'graphile-worker', 'pg-boss'] as const;
+export type ContenderName = (typeof CONTENDERS)[number];
+
+export interface ContenderResult {
+  contender: ContenderName;
+  enqueuedPerSecond: number;
+  processedPerSecond: number;
+  cpuMsPerJob: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+}
+
+const JOBS = sizeFromEnv('JOBS', 20_000);
+const CONCURRENCY = sizeFromEnv('CONCURRENCY', 8);
+const ENQUEUERS = sizeFromEnv('ENQUEUERS', 8);
+const LATENCY_JOBS = sizeFromEnv('LATENCY_JOBS', 500);
+const LATENCY_RATE = sizeFromEnv('LATENCY_RATE', 100);
+const PGBOSS_BATCH = sizeFromEnv('PGBOSS_BATCH', 100);
+
+function open(name: string, options: QueueOptions): Promise<BenchQueue> {
+  if (name === 'mis-engine') return misEngine(options);
+  if (name === 'graphile-worker') return graphileWorker(options);
+  if (name === 'pg-boss') return pgBoss(options, PGBOSS_BATCH);
+  throw new Error(`Unknown contender ${name}; one of ${CONTENDERS.join(', ')}`);
+}
+
+async function until(what: string, ms: number, done: () => Promise<boolean> | boolean) {
+  const deadline = Date.now() + ms;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+async function enqueueAll(queue: BenchQueue): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: ENQUEUERS }, async () => {
+      while (next < JOBS) await queue.enqueue(next++);
+    }),
+  );
+  return JOBS / ((performance.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const name = process.argv[2] as ContenderName;
+  const schema = process.env.BENCH_SCHEMA;
+  if (!schema) throw new Error('BENCH_SCHEMA is required');
+  const queue = await open(name, { url: BENCH_DATABASE_URL, schema, concurrency: CONCURRENCY });
+  try {
+    const enqueuedPerSecond = await enqueueAll(queue);
+
+    let handled = 0;
+    let timing = false;
+    const finishedAt = new Map<string, number>();
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    await queue.start({
+      handled: () => (handled += 1),
+      completed: (id) => timing && finishedAt.set(id, performance.now()),
+    });
+    const limit = 60_000 + JOBS * 20;
+    await until('every job to run', limit, () => handled >= JOBS);
+    await until('every completion to commit', limit, async () => {
+      return (await queue.completedInDatabase()) >= JOBS;
+    });
+    const processedPerSecond = JOBS / ((performance.now() - started) / 1000);
+    const used = process.cpuUsage(cpu);
+    const cpuMsPerJob = (used.user + used.system) / 1000 / JOBS;
+
+    timing = true;
+    const enqueuedAt = new Map<string, number>();
+    const pending: Promise<void>[] = [];
+    const paceStart = performance.now();
+    for (let i = 0; i < LATENCY_JOBS; i++) {
+      const due = paceStart + (i * 1000) / LATENCY_RATE;
+      if (due > performance.now()) await sleep(due - performance.now());
+      const at = performance.now();
+      pending.push(queue.enqueue(JOBS + i).then((id) => void enqueuedAt.set(id, at)));
+    }
+    await Promise.all(pending);
+    const ids = [...enqueuedAt.keys()];
+    await until('the timed jobs to complete', 60_000, () => ids.every((id) => finishedAt.has(id)));
+    const latencies = ids.map((id) => finishedAt.get(id)! - enqueuedAt.get(id)!);
+
+    const result: ContenderResult = {
+      contender: name,
+      enqueuedPerSecond,
+      processedPerSecond,
+      cpuMsPerJob,
+      latencyP50Ms: percentile(latencies, 50),
+      latencyP99Ms: percentile(latencies, 99),
+    };
+    console.log(`RESULT ${JSON.stringify(result)}`);
+  } finally {
+    await queue.close();
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * This service's engine as a contender: the real worker modules (`WorkerModule`) on their own schema,
+ * jobs enqueued through `JobsService.enqueue`, run by `JobWorker` with a no-op `@JobHandler`.
+ * A completion counts when its finish event (NOTIFY jobs_finished, sent on commit) arrives.
+ */
+import { AppConfig, loadConfig } from '@app/config';
+import { DatabaseSession } from '@app/database';
+import { JobContext, JobHandler, JobOutcome, JobsService, JobWorker } from '@app/jobs';
+import { INestApplicationContext, Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Client } from 'pg';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { BenchQueue, NOOP, QueueHooks, QueueOptions } from './queue';
+
+const handlerHooks: { handled: () => void } = { handled: () => undefined };
+
+@Injectable()
+class NoopHandler {
+  @JobHandler(NOOP)
+  async run(job: JobContext): Promise<JobOutcome> {
+    handlerHooks.handled();
+    return JobOutcome.data({ n: job.payload.n as number });
+  }
+}
+
+@Module({ providers: [NoopHandler] })
+class NoopJobsModule {}
+
+/** The worker modules on `options.schema` with the no-op job type, initialised but not claiming. */
+export async function engineContext(options: QueueOptions): Promise<INestApplicationContext> {
+  const config: AppConfig = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: options.url,
+    AUTH_JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
+    WORKER_ENABLED: 'false',
+    WORKER_CONCURRENCY: String(options.concurrency),
+    LOG_LEVEL: 'silent',
+  });
+  const root = WorkerModule.forRoot(config, { schema: options.schema });
+  root.imports = [...(root.imports ?? []), NoopJobsModule];
+  const app = await NestFactory.createApplicationContext(root, { logger: false });
+  await app.init();
+  return app;
+}
+
+export async function misEngine(options: QueueOptions): Promise<BenchQueue> {
+  const app = await engineContext(options);
+  const jobs = app.get(JobsService);
+  const db = app.get(DatabaseSession);
+  const listener = new Client({ connectionString: options.url });
+  return {
+    async enqueue(n) {
+      const { job } = await jobs.enqueue(NOOP, { n }, { clientId: 'bench' });
+      return job.id;
+    },
+    async start(hooks: QueueHooks) {
+      handlerHooks.handled = () => hooks.handled();
+      await listener.connect();
+      listener.on('notification', (message) => hooks.completed(message.payload ?? ''));
+      await listener.query('LISTEN jobs_finished');
+      await app.get(JobWorker).start();
+    },
+    async completedInDatabase() {
+      const [row] = await db.query<{ count: string }>(
+        `SELECT COUNT(*) AS count FROM jobs WHERE state = 'processed'`,
+        {},
+      );
+      return Number(row.count);
+    },
+    async close() {
+      await app.close();
+      await listener.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * `EXPLAIN (ANALYZE, BUFFERS)` of the statements that must not grow with the table, as
+ * `JobsRepository` sends them: the poll read by id and client, the claim of the next due job, and
+ * one retention batch. Writes run in a transaction that is rolled back.
+ */
+import { Client } from 'pg';
+import { BENCH_CLIENT } from './service';
+import { PROCESSED_JOB } from './fill';
+
+const STATEMENTS: [string, string][] = [
+  [
+    'poll read (GET /api/jobs/{id})',
+    `SELECT * FROM jobs WHERE id = '${PROCESSED_JOB}' AND client_id = '${BENCH_CLIENT}' LIMIT 1`,
+  ],
+  [
+    'claim (JobsRepository.claimNextBatch)',
+    `WITH expired AS (
+            SELECT id, state FROM jobs WHERE state = 'running' AND locked_until < now()
+             ORDER BY locked_until LIMIT 4 FOR UPDATE SKIP LOCKED),
+          waiting AS (
+            SELECT id, state FROM jobs WHERE state = 'waiting' AND run_at <= now()
+             ORDER BY run_at LIMIT 4 FOR UPDATE SKIP LOCKED),
+          due AS (SELECT * FROM expired UNION ALL SELECT * FROM waiting LIMIT 4)
+     UPDATE jobs SET state = 'running', attempts = attempts + 1,
+            locked_until = now() + interval '30 seconds', locked_by = 'bench', started_at = now(),
+            updated_at = now()
+       FROM due
+      WHERE jobs.id = due.id
+      RETURNING jobs.*, due.state AS previous_state`,
+  ],
+  [
+    'retention batch (JobsRepository.deleteFinishedBefore)',
+    `DELETE FROM jobs WHERE id = ANY(ARRAY(
+       SELECT id FROM jobs
+        WHERE state IN ('processed', 'failed', 'failed_with_error')
+          AND updated_at < now() - interval '7 days'
+        LIMIT 1000))
+     RETURNING id`,
+  ],
+];
+
+export async function explainPlans(client: Client): Promise<string> {
+  const out: string[] = [];
+  for (const [name, sql] of STATEMENTS) {
+    await client.query('BEGIN');
+    try {
+      const plan = await client.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN (ANALYZE, BUFFERS) ${sql}`,
+      );
+      out.push(`-- ${name}`, ...plan.rows.map((row) => row['QUERY PLAN']), '');
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  }
+  return out.join('\n');
+}

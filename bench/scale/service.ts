@@ -1,0 +1,75 @@
+/**
+ * The service as a child process, built from the sources (ts-node), on a PostgreSQL schema of its
+ * own (through `search_path` in `DATABASE_URL`). Its request logs are discarded (a busy pipe would
+ * slow it down); errors show.
+ */
+import { SignJWT } from 'jose';
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { childEnv, tsNodeArgs } from '../../test/support/run-entry';
+import { sleep } from '../engine/bench-database';
+
+export const SERVICE_SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
+export const BENCH_CLIENT = 'bench-client';
+
+export interface Service {
+  process: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `url` with every session of it working in `schema`. */
+export function inSchema(url: string, schema: string): string {
+  const address = new URL(url);
+  address.searchParams.set('options', `-c search_path=${schema}`);
+  return address.toString();
+}
+
+export async function startService(
+  port: number,
+  databaseUrl: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Service> {
+  const child = spawn(process.execPath, tsNodeArgs('apps/api/src/main.ts'), {
+    env: childEnv({
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      AUTH_JWT_SECRET: SERVICE_SECRET,
+      WORKER_ENABLED: 'false',
+      RATE_LIMIT_POLL_PER_MINUTE: '1000000',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...env,
+    }),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const url = `http://127.0.0.1:${port}`;
+  for (let tries = 0; tries < 600; tries++) {
+    if (child.exitCode !== null) break;
+    const up = await fetch(`${url}/health/live`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (up) {
+      return {
+        process: child,
+        url,
+        stop: async () => {
+          child.kill('SIGTERM');
+          await exited;
+        },
+      };
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`The service did not start on port ${port}`);
+}
+
+export function serviceToken(): Promise<string> {
+  return new SignJWT({ client_id: BENCH_CLIENT, scope: 'job:read' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime('3h')
+    .sign(new TextEncoder().encode(SERVICE_SECRET));
+}
