@@ -227,7 +227,7 @@ describe('ApiExceptionFilter', () => {
     const reply = renderThrough(exception);
 
     expect(reply.statusCode).toBe(429);
-    expect(reply.sentHeaders).toEqual({ 'retry-after': '7' });
+    expect(reply.sentHeaders).toEqual({ 'retry-after': '7', 'x-request-id': REQUEST_ID });
   });
 
   describe('an unexpected error', () => {
@@ -303,7 +303,7 @@ describe('ApiExceptionFilter', () => {
     const reply = renderThrough(exception);
 
     expect(reply.statusCode).toBe(503);
-    expect(reply.sentHeaders).toEqual({ 'retry-after': '5' });
+    expect(reply.sentHeaders).toEqual({ 'retry-after': '5', 'x-request-id': REQUEST_ID });
     expect(reply.body).toEqual({
       error: { type: 'service_unavailable', message: 'Database unreachable.' },
       meta: metaFor(503),

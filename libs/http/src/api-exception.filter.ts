@@ -6,6 +6,7 @@ import { ApiException } from './api.exception';
 import { errorEnvelope } from './envelope';
 import { ERROR_MESSAGES, errorTypeForStatus, internalErrorMessage } from './error-type';
 import { ErrorBody } from './invalid-entry';
+import { REQUEST_ID_HEADER } from './request-id';
 
 interface Rendered {
   status: number;
@@ -47,9 +48,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (reply.sent) return;
 
     const { status, body, headers } = this.render(exception, request);
+    // Also for answers that came before the request hooks ran (the router's own refusals).
     void reply
       .code(status)
-      .headers(headers)
+      .headers({ [REQUEST_ID_HEADER]: request.id, ...headers })
       .type('application/json; charset=utf-8')
       .send(errorEnvelope(request, status, body));
   }

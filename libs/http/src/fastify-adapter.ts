@@ -1,5 +1,6 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { REQUEST_ID_HEADER, requestIdOf, requestLogFields } from './request-id';
+import { answerUnroutableUrl } from './unroutable-url';
 
 export interface HttpAdapterOptions {
   trustProxy: boolean;
@@ -30,6 +31,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): FastifyAdapter {
     genReqId: requestIdOf,
     requestIdHeader: false,
     logger: false,
+    frameworkErrors: answerUnroutableUrl,
   });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser(['text/plain']);

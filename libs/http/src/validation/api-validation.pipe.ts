@@ -1,4 +1,4 @@
-import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, Injectable, ValidationPipe } from '@nestjs/common';
 import { ValidationError } from 'class-validator';
 import { ApiException } from '../api.exception';
 import { EntryType, InvalidEntry } from '../invalid-entry';
@@ -28,6 +28,24 @@ function isJsonObject(value: unknown): boolean {
 }
 
 /**
+ * How deep a body may nest objects and arrays. Requests of this service nest about ten levels;
+ * the transformation to DTOs recurses, so a body nested thousands deep would overflow the stack.
+ */
+const MAX_BODY_DEPTH = 64;
+
+/** Whether `value` nests deeper than `limit` levels, found without recursion. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
  * The global validation pipe: unknown properties are refused (rule `schema`), values are
  * transformed to their DTO types, and every failure becomes one `validation_failed` error.
  */
@@ -45,8 +63,10 @@ export class ApiValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && this.toValidate(metadata) && !isJsonObject(value)) {
-      throw ApiException.validationFailed([BODY_NOT_AN_OBJECT]);
+    if (metadata.type === 'body' && this.toValidate(metadata)) {
+      if (!isJsonObject(value)) throw ApiException.validationFailed([BODY_NOT_AN_OBJECT]);
+      // Answered as the contract's 400 for a body that cannot be read (request_malformed).
+      if (nestsDeeperThan(value, MAX_BODY_DEPTH)) throw new BadRequestException();
     }
     try {
       return await super.transform(value, metadata);
