@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
 import { EntityManager, In, Repository } from 'typeorm';
 import { ClinicalFacts } from './clinical-rules';
 import { EncounterPackageDto } from './dto/encounter-package.dto';
@@ -120,16 +121,19 @@ export class ClinicalRecordsRepository {
     }
   }
 
-  /** The owner's visit; another client's or another patient's is null, as an unknown id is. */
+  /**
+   * The owner's visit; another client's or another patient's is null, as an unknown id is. Record
+   * ids are UUIDs: any other id is null without a query (PostgreSQL refuses a NUL byte in a string).
+   */
   findVisit(owner: RecordOwner, id: string): Promise<Visit | null> {
-    return this.visits.findOneBy({ ...owner, id });
+    return isUUID(id) ? this.visits.findOneBy({ ...owner, id }) : Promise.resolve(null);
   }
 
   findEncounter(owner: RecordOwner, id: string): Promise<Encounter | null> {
-    return this.encounters.findOneBy({ ...owner, id });
+    return isUUID(id) ? this.encounters.findOneBy({ ...owner, id }) : Promise.resolve(null);
   }
 
   findCondition(owner: RecordOwner, id: string): Promise<Condition | null> {
-    return this.conditions.findOneBy({ ...owner, id });
+    return isUUID(id) ? this.conditions.findOneBy({ ...owner, id }) : Promise.resolve(null);
   }
 }
