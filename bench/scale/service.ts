@@ -1,14 +1,17 @@
 /**
- * The service as a child process, built from the sources (ts-node), on a PostgreSQL schema of its
- * own (through `search_path` in `DATABASE_URL`). Its request logs are discarded (a busy pipe would
- * slow it down); errors show.
+ * The built service (`dist/`, built first when missing) as a child process, on a PostgreSQL schema
+ * of its own (through `search_path` in `DATABASE_URL`). Its request logs are discarded (a busy pipe
+ * would slow it down); errors show.
  */
 import { SignJWT } from 'jose';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { childEnv, tsNodeArgs } from '../../test/support/run-entry';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { childEnv, ROOT } from '../../test/support/run-entry';
 import { sleep } from '../engine/bench-database';
 
+const MAIN = join(ROOT, 'dist/apps/api/src/main.js');
 export const SERVICE_SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 export const BENCH_CLIENT = 'bench-client';
 
@@ -30,7 +33,9 @@ export async function startService(
   databaseUrl: string,
   env: NodeJS.ProcessEnv = {},
 ): Promise<Service> {
-  const child = spawn(process.execPath, tsNodeArgs('apps/api/src/main.ts'), {
+  if (!existsSync(MAIN)) execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
     env: childEnv({
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
