@@ -1,4 +1,5 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { answerClientError, trackReceiving } from './client-errors';
 import { REQUEST_ID_HEADER, requestIdOf, requestLogFields } from './request-id';
 import { answerUnroutableUrl } from './unroutable-url';
 
@@ -14,8 +15,8 @@ const DEADLINE_CHECK_MS = 1_000;
 
 /**
  * The Fastify adapter with the contract's transport rules: the request id, JSON bodies only
- * (anything else is 415), the body size limit (413), the receive timeout (408) and forwarded
- * headers only from a trusted proxy.
+ * (anything else is 415), the body size limit (413), the receive timeout (408, in the envelope
+ * like every refusal of the connection itself) and forwarded headers only from a trusted proxy.
  */
 export function createHttpAdapter(options: HttpAdapterOptions): FastifyAdapter {
   const adapter = new FastifyAdapter({
@@ -28,6 +29,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): FastifyAdapter {
       requestTimeout: options.receiveTimeoutMs,
       connectionsCheckingInterval: Math.min(DEADLINE_CHECK_MS, options.receiveTimeoutMs),
     },
+    clientErrorHandler: answerClientError,
     genReqId: requestIdOf,
     requestIdHeader: false,
     logger: false,
@@ -37,6 +39,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): FastifyAdapter {
   fastify.removeContentTypeParser(['text/plain']);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    trackReceiving(request, reply);
     requestLogFields(request.raw).route = request.routeOptions.url;
     done();
   });
