@@ -1,5 +1,5 @@
 import { JWTPayload } from 'jose';
-import { clientFromClaims, InvalidClaimsError } from './token-claims';
+import { clientFromClaims, hasDuplicateMembers, InvalidClaimsError } from './token-claims';
 
 const scopesOf = (payload: JWTPayload): string[] => [...clientFromClaims(payload).scopes].sort();
 
@@ -82,5 +82,25 @@ describe('clientFromClaims', () => {
         InvalidClaimsError,
       );
     });
+  });
+});
+
+describe('hasDuplicateMembers', () => {
+  it.each([
+    ['a name twice', '{"scope":"encounter:write","scope":"job:read"}'],
+    ['a name twice, once escaped', '{"scope":"x","sc\\u006fpe":"job:read"}'],
+    ['a name twice in a nested object', '{"a":{"b":1,"b":2}}'],
+    ['the empty name twice', '{"":1,"":2}'],
+  ])('finds %s', (_, json) => {
+    expect(hasDuplicateMembers(json)).toBe(true);
+  });
+
+  it.each([
+    ['distinct names', '{"scope":"job:read","scp":["job:read"]}'],
+    ['one name in sibling objects', '{"a":[{"b":1},{"b":2}],"c":{"b":3}}'],
+    ['a name inside a string value', '{"a":"\\"a\\":1","b":"a"}'],
+    ['strings in arrays', '{"a":["a","a"],"b":1}'],
+  ])('finds none with %s', (_, json) => {
+    expect(hasDuplicateMembers(json)).toBe(false);
   });
 });

@@ -39,3 +39,39 @@ function clientIdOf(payload: JWTPayload): string {
   }
   throw new InvalidClaimsError('the token names no client');
 }
+
+/**
+ * Whether some object of `json` (valid JSON text) names a member twice, however it is escaped.
+ * `JSON.parse` keeps the last of them where another parser may keep the first, so a token carrying
+ * `"scope"` twice could mean one thing to the issuer and another here: such a token is refused.
+ */
+export function hasDuplicateMembers(json: string): boolean {
+  /** One entry per open object (its member names so far) or array (null). */
+  const open: (Set<string> | null)[] = [];
+  let expectingName = false;
+  for (let at = 0; at < json.length; at += 1) {
+    const char = json[at];
+    if (char === '"') {
+      let end = at + 1;
+      while (json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      const names = open[open.length - 1];
+      if (names && expectingName) {
+        const name = JSON.parse(json.slice(at, end + 1)) as string;
+        if (names.has(name)) return true;
+        names.add(name);
+        expectingName = false;
+      }
+      at = end;
+    } else if (char === '{') {
+      open.push(new Set());
+      expectingName = true;
+    } else if (char === '[') {
+      open.push(null);
+    } else if (char === '}' || char === ']') {
+      open.pop();
+    } else if (char === ',') {
+      expectingName = open[open.length - 1] instanceof Set;
+    }
+  }
+  return false;
+}

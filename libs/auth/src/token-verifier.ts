@@ -2,7 +2,7 @@ import { AppConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
 import { jwtVerify } from 'jose';
 import { AuthenticatedClient } from './authenticated-client';
-import { clientFromClaims } from './token-claims';
+import { clientFromClaims, hasDuplicateMembers } from './token-claims';
 import { resolveTokenKey, TokenKey } from './token-key';
 
 export class InvalidTokenError extends Error {}
@@ -24,6 +24,10 @@ export class TokenVerifier {
         audience: this.config.auth.audience,
         requiredClaims: ['exp'],
       });
+      const [header, claims] = token.split('.', 2).map((part) => Buffer.from(part, 'base64url'));
+      if (hasDuplicateMembers(header.toString()) || hasDuplicateMembers(claims.toString())) {
+        throw new InvalidTokenError('a member is named twice in the header or the claims');
+      }
       return clientFromClaims(payload);
     } catch (error) {
       throw new InvalidTokenError(error instanceof Error ? error.message : String(error));
