@@ -35,6 +35,20 @@ describe('request logs', () => {
     expect(lines.join('\n')).not.toContain(token.split('.')[1]);
   });
 
+  it('binds the request_id to lines the service logs while serving the request', async () => {
+    const requestId = 'log-test-request-0002';
+    await request(t.app.getHttpServer())
+      .get('/api/probe/crash')
+      .set('x-request-id', requestId)
+      .expect(500);
+    const serving = entries().filter((entry) => entry.request_id === requestId);
+    expect(serving).toEqual([
+      expect.objectContaining({ level: 50, context: 'ApiExceptionFilter' }),
+      // The line that closes the request: a 5xx is logged as an error, with its status.
+      expect.objectContaining({ level: 50, res: { status: 500 }, route: '/api/probe/crash' }),
+    ]);
+  });
+
   it('never logs a request body or the Authorization header', async () => {
     const token = await t.token();
     await request(t.app.getHttpServer())

@@ -53,7 +53,8 @@ export async function startTestApp(
   });
   const app = await createApp(config, {
     database: { schema },
-    frameworkLogs: false,
+    // A suite that captures the logs gets the framework's lines too (they carry the request id).
+    frameworkLogs: options.logging !== undefined,
     logging: options.logging,
     imports: [ProbeModule, TestJobsModule],
   });

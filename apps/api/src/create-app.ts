@@ -39,7 +39,12 @@ export async function createApp(
       logger: frameworkLogs ? undefined : false,
     },
   );
-  if (frameworkLogs) app.useLogger(app.get(Logger));
+  if (frameworkLogs) {
+    app.useLogger(app.get(Logger));
+    // Nest flushes the start-up lines only on listen(); an app that is only initialised (the
+    // tests) would otherwise keep buffering every framework line.
+    app.flushLogs();
+  }
   recordHttpMetrics(app.getHttpAdapter().getInstance());
   // Before init: Fastify takes no new routes once it is ready.
   setupOpenApi(app);

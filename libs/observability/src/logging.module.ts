@@ -18,7 +18,7 @@ export const REDACTED_PATHS = [
   'body',
 ];
 
-function withRequestFields(req: IncomingMessage, _res: ServerResponse, line: object): object {
+function withRequestFields(req: IncomingMessage, line: object): object {
   const fields = requestLogFields(req);
   return { ...line, route: fields.route, client_id: fields.clientId };
 }
@@ -52,12 +52,24 @@ export class LoggingModule {
                   ? { target: 'pino-pretty', options: { singleLine: true } }
                   : undefined,
                 genReqId: (req: IncomingMessage) => requestIdOf(req),
-                customAttributeKeys: { responseTime: 'duration_ms' },
-                // Bound to every line logged while serving the request.
-                customProps: (req: IncomingMessage) => ({ request_id: requestIdOf(req) }),
+                // `request_id` is bound to every line logged while serving the request; the
+                // request line itself goes only on the line that closes it.
+                quietReqLogger: true,
+                customAttributeKeys: { reqId: 'request_id', responseTime: 'duration_ms' },
                 // Only on the line that closes the request: by then the route and client are known.
-                customSuccessObject: withRequestFields,
-                customErrorObject: withRequestFields,
+                customSuccessObject: (req: IncomingMessage, _res: ServerResponse, line: object) =>
+                  withRequestFields(req, line),
+                // The error itself is logged where it is handled (with its error id); pino-http's
+                // own ("failed with status code 500") would only add a stack of its own.
+                customErrorObject: (
+                  req: IncomingMessage,
+                  _res: ServerResponse,
+                  _error: Error,
+                  line: Record<string, unknown>,
+                ) => withRequestFields(req, { ...line, err: undefined }),
+                // A 5xx is an error for whoever watches the logs; the rest is traffic.
+                customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+                  error || res.statusCode >= 500 ? 'error' : 'info',
                 serializers: {
                   req: (req: { method: string; url: string }) => ({
                     method: req.method,
