@@ -5,14 +5,20 @@ import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
 import { AuthenticatedClient } from './authenticated-client';
 import { TokenVerifier } from './token-verifier';
+import { VerifiedTokens } from './verified-tokens';
 
 export const BEARER_STRATEGY = 'bearer';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/i;
 
-/** Reads `Authorization: Bearer <jwt>` (the header only, never the query string) and verifies it. */
+/**
+ * Reads `Authorization: Bearer <jwt>` (the header only, never the query string) and verifies it,
+ * or finds it among the tokens verified in the last minute.
+ */
 @Injectable()
 export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) {
+  private readonly verified = new VerifiedTokens();
+
   constructor(private readonly verifier: TokenVerifier) {
     super();
   }
@@ -21,11 +27,15 @@ export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) 
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (!match) throw ApiException.missingBearer();
-    let client: AuthenticatedClient;
-    try {
-      client = await this.verifier.verify(match[1]);
-    } catch {
-      throw ApiException.invalidToken();
+    const token = match[1];
+    let client = this.verified.get(token);
+    if (!client) {
+      try {
+        client = await this.verifier.verify(token);
+      } catch {
+        throw ApiException.invalidToken();
+      }
+      this.verified.remember(token, client);
     }
     requestLogFields(request.raw).clientId = client.clientId;
     return client;
