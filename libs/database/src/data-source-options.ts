@@ -5,6 +5,13 @@ import { DataSourceOptions } from 'typeorm';
 import { useInstantTypeFor } from './instant-column';
 import { MIGRATIONS } from './migrations';
 
+/**
+ * How long opening a PostgreSQL connection may take. Without a bound, connections opened while the
+ * database is unreachable (packets dropped, not refused) wait for good: the pool stays full of them
+ * and the service never recovers once the database is back.
+ */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
+
 export interface DataSourceExtras {
   /** PostgreSQL schema to use instead of `public` (the tests give each suite its own). */
   schema?: string;
@@ -29,7 +36,11 @@ export function dataSourceOptions(
       type: 'postgres',
       url: config.database.url,
       schema: extras.schema,
-      extra: { max: 10, ...(extras.schema ? { options: `-c search_path=${extras.schema}` } : {}) },
+      extra: {
+        max: 10,
+        connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+        ...(extras.schema ? { options: `-c search_path=${extras.schema}` } : {}),
+      },
     };
   }
 

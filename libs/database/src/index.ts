@@ -1,5 +1,5 @@
 export { DatabaseModule } from './database.module';
-export { dataSourceOptions } from './data-source-options';
+export { dataSourceOptions, POSTGRES_CONNECT_TIMEOUT_MS } from './data-source-options';
 export type { DataSourceExtras } from './data-source-options';
 export { MIGRATIONS } from './migrations';
 export { DatabaseSession } from './database-session';

@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/config';
-import { DatabaseSession } from '@app/database';
+import { DatabaseSession, POSTGRES_CONNECT_TIMEOUT_MS } from '@app/database';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import { Client } from 'pg';
@@ -80,7 +80,10 @@ export class JobEvents implements OnModuleDestroy {
 
   private async connect(): Promise<void> {
     if (this.config.database.kind !== 'postgres') return;
-    const client = new Client({ connectionString: this.config.database.url });
+    const client = new Client({
+      connectionString: this.config.database.url,
+      connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+    });
     client.on('notification', (message) => this.local.emit(message.channel, message.payload ?? ''));
     client.on('error', (error) => {
       this.logger.warn(`LISTEN connection lost: ${error.message}; reconnecting`);
