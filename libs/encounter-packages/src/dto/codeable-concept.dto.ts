@@ -5,6 +5,7 @@ import {
   IsArray,
   IsDefined,
   IsIn,
+  IsObject,
   IsString,
   IsUUID,
   MaxLength,
@@ -28,6 +29,7 @@ export class CodeableConceptDto {
   @ApiProperty({ type: () => [CodingDto], minItems: 1 })
   @IsArray()
   @ArrayMinSize(1)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => CodingDto)
   coding: CodingDto[];
@@ -36,6 +38,7 @@ export class CodeableConceptDto {
 export class IdentifierDto {
   @ApiProperty({ type: () => CodeableConceptDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CodeableConceptDto)
   type: CodeableConceptDto;
@@ -49,6 +52,7 @@ export class IdentifierDto {
 export class ReferenceDto {
   @ApiProperty({ type: () => IdentifierDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => IdentifierDto)
   identifier: IdentifierDto;
@@ -66,6 +70,7 @@ export class DiagnosisRoleDto {
   @ApiProperty({ type: () => [DiagnosisRoleCodingDto], minItems: 1 })
   @IsArray()
   @ArrayMinSize(1)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DiagnosisRoleCodingDto)
   coding: DiagnosisRoleCodingDto[];

@@ -9,6 +9,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -45,6 +46,7 @@ export class VisitDto {
 
   @ApiProperty({ type: () => PeriodDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => PeriodDto)
   period: PeriodDto;
@@ -64,12 +66,14 @@ export class EncounterClassDto {
 export class DiagnosisDto {
   @ApiProperty({ type: () => ReferenceDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ReferenceDto)
   condition: ReferenceDto;
 
   @ApiProperty({ type: () => DiagnosisRoleDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => DiagnosisRoleDto)
   role: DiagnosisRoleDto;
@@ -99,24 +103,28 @@ export class EncounterDto {
     description: "The visit: this package's or one stored.",
   })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ReferenceDto)
   visit: ReferenceDto;
 
   @ApiProperty({ type: () => EncounterClassDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => EncounterClassDto)
   class: EncounterClassDto;
 
   @ApiProperty({ type: () => CodeableConceptDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CodeableConceptDto)
   type: CodeableConceptDto;
 
   @ApiProperty({ type: () => ReferenceDto, description: 'The employee who performed it.' })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ReferenceDto)
   performer: ReferenceDto;
@@ -129,6 +137,7 @@ export class EncounterDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => CodeableConceptDto)
   reasons?: CodeableConceptDto[];
@@ -142,6 +151,7 @@ export class EncounterDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DiagnosisDto)
   diagnoses: DiagnosisDto[];
@@ -151,6 +161,7 @@ export class EncounterDto {
     description: 'Required for an `INPATIENT` encounter.',
   })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => CodeableConceptDto)
   priority?: CodeableConceptDto;
@@ -167,6 +178,7 @@ export class ConditionDto {
 
   @ApiProperty({ type: () => ReferenceDto, description: "This package's encounter." })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ReferenceDto)
   context: ReferenceDto;
@@ -176,6 +188,7 @@ export class ConditionDto {
     description: "The first coding's `code` must be a code of the ICD-10 dictionary.",
   })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CodeableConceptDto)
   code: CodeableConceptDto;
@@ -202,12 +215,14 @@ export class EncounterPackageDto {
     description: 'A new visit, when the encounter is not part of a stored one.',
   })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => VisitDto)
   visit?: VisitDto;
 
   @ApiProperty({ type: () => EncounterDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => EncounterDto)
   encounter: EncounterDto;
@@ -216,6 +231,7 @@ export class EncounterPackageDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ConditionDto)
   conditions?: ConditionDto[];
