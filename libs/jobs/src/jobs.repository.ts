@@ -153,29 +153,20 @@ export class JobsRepository {
     return rows.length === 1;
   }
 
-  /**
-   * Finishes a job, only when this run still holds it (the fencing token matches). With
-   * `announceOn` (PostgreSQL), the same statement notifies that channel with the job's id, so the
-   * completion and its finish event commit together even outside a transaction.
-   */
+  /** Finishes a job, only when this run still holds it (the fencing token matches). */
   async complete(
     manager: EntityManager,
     claim: Claim,
     completion: Completion,
     now: Date,
-    announceOn?: string,
   ): Promise<boolean> {
-    const update = `UPDATE jobs
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE jobs
           SET state = :state, status_code = :statusCode, result = :result, last_error = :lastError,
               finished_at = :now, updated_at = :now, locked_until = NULL, locked_by = NULL
         WHERE id = :id AND attempts = :attempt AND state = 'running'
-        RETURNING id`;
-    const rows = await this.db.query<{ id: string }>(
-      announceOn && this.db.isPostgres
-        ? `WITH done AS (${update}) SELECT id, pg_notify(:channel, id) FROM done`
-        : update,
+        RETURNING id`,
       {
-        channel: announceOn,
         ...claim,
         state: completion.state,
         statusCode: completion.statusCode,
@@ -186,6 +177,41 @@ export class JobsRepository {
       manager,
     );
     return rows.length === 1;
+  }
+
+  /**
+   * Finishes several jobs in one statement (PostgreSQL), each only when its run still holds it,
+   * and notifies `announceOn` with the id of each one finished; returns those ids.
+   */
+  async completeMany(
+    batch: { claim: Claim; completion: Completion }[],
+    now: Date,
+    announceOn: string,
+  ): Promise<Set<string>> {
+    const rows = await this.db.query<{ id: string }>(
+      `WITH done AS (
+         UPDATE jobs
+            SET state = v.state, status_code = v.status_code, result = v.result,
+                last_error = v.last_error, finished_at = :now, updated_at = :now,
+                locked_until = NULL, locked_by = NULL
+           FROM unnest(:ids::varchar[], :attempts::int[], :states::varchar[], :codes::int[],
+                       :results::text[], :errors::text[])
+                AS v(id, attempt, state, status_code, result, last_error)
+          WHERE jobs.id = v.id AND jobs.attempts = v.attempt AND jobs.state = 'running'
+          RETURNING jobs.id)
+       SELECT id, pg_notify(:channel, id) FROM done`,
+      {
+        ids: batch.map(({ claim }) => claim.id),
+        attempts: batch.map(({ claim }) => claim.attempt),
+        states: batch.map(({ completion }) => completion.state),
+        codes: batch.map(({ completion }) => completion.statusCode),
+        results: batch.map(({ completion }) => JSON.stringify(completion.result)),
+        errors: batch.map(({ completion }) => completion.lastError ?? null),
+        now,
+        channel: announceOn,
+      },
+    );
+    return new Set(rows.map((row) => row.id));
   }
 
   /** Puts a running job back to wait until `runAt` (a retry, or a release at shutdown). */

@@ -12,6 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Job } from '../job.entity';
 import { Claim, Completion, JobsRepository } from '../jobs.repository';
+import { CompletionBatch } from './completion-batch';
 import { EtaEstimator } from './eta-estimator';
 import { FINISHED_CHANNEL, JobEvents } from './job-events';
 import { JobHandlerRegistry } from './job-handler.registry';
@@ -47,10 +48,15 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly logger = new Logger('JobWorker');
   private readonly running = new Map<string, RunningJob>();
   private state: 'idle' | 'running' | 'stopping' = 'idle';
-  private filling: Promise<void> | undefined;
+  /** Claims in flight, and the slots they hold until their jobs are launched. */
+  private readonly claims = new Set<Promise<void>>();
+  private reserved = 0;
   private refill = false;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
+  private readonly completions = new CompletionBatch((batch) =>
+    this.jobs.completeMany(batch, new Date(), FINISHED_CHANNEL),
+  );
 
   constructor(
     private readonly config: AppConfig,
@@ -103,7 +109,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.state = 'stopping';
     for (const timer of this.timers) clearInterval(timer);
     this.unsubscribe?.();
-    await this.filling;
+    await Promise.all(this.claims);
     const inFlight = [...this.running.values()];
     await waitAtMost(
       Promise.allSettled(inFlight.map((run) => run.done)),
@@ -125,47 +131,54 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.state = 'idle';
   }
 
-  /** Looks for work now (an enqueue, a freed slot, the poll). */
+  /**
+   * Looks for work now (an enqueue, a freed slot, the poll). Each claim holds the slots it may
+   * fill, so claims run side by side (a freed slot is refilled without waiting for another claim)
+   * and never take more jobs than there are free slots.
+   */
   wake(): void {
     if (this.state !== 'running') return;
-    if (this.filling) {
-      this.refill = true;
+    const free = this.config.jobs.concurrency - this.running.size - this.reserved;
+    if (free <= 0) {
+      // A claim in flight may have looked before this wake's job was committed: look again.
+      if (this.reserved > 0) this.refill = true;
       return;
     }
-    this.filling = this.fill().finally(() => {
-      this.filling = undefined;
-      if (this.refill) {
+    this.reserved += free;
+    const claim: Promise<void> = this.fill(free).then((found) => {
+      this.claims.delete(claim);
+      if (found || this.refill) {
         this.refill = false;
         this.wake();
       }
     });
+    this.claims.add(claim);
   }
 
-  private async fill(): Promise<void> {
-    const { concurrency, leaseMs } = this.config.jobs;
-    while (this.state === 'running') {
-      const free = concurrency - this.running.size;
-      if (free <= 0) return;
-      const now = new Date();
-      let claimed: Job[];
-      try {
-        const batch = await this.db.serialized(() =>
-          this.jobs.claimNextBatch(this.id, free, new Date(now.getTime() + leaseMs), now),
-        );
-        claimed = batch.jobs;
-        if (batch.reclaimed > 0) {
-          leasesReclaimed.inc(batch.reclaimed);
-          this.logger.warn({ reclaimed: batch.reclaimed }, 'Claimed jobs whose lease had expired');
-        }
-      } catch (error) {
-        this.logger.warn(
-          `Claiming jobs failed, retrying at the next poll: ${(error as Error).message}`,
-        );
-        return;
-      }
-      if (claimed.length === 0) return;
-      for (const job of claimed) this.launch(job);
+  /** Claims and launches up to `limit` jobs (the slots it holds); whether it found any. */
+  private async fill(limit: number): Promise<boolean> {
+    const { leaseMs } = this.config.jobs;
+    const now = new Date();
+    let batch: { jobs: Job[]; reclaimed: number };
+    try {
+      batch = await this.db.serialized(() =>
+        this.jobs.claimNextBatch(this.id, limit, new Date(now.getTime() + leaseMs), now),
+      );
+    } catch (error) {
+      this.logger.warn(
+        `Claiming jobs failed, retrying at the next poll: ${(error as Error).message}`,
+      );
+      return false;
+    } finally {
+      // The slots pass to the launched runs.
+      this.reserved -= limit;
     }
+    if (batch.reclaimed > 0) {
+      leasesReclaimed.inc(batch.reclaimed);
+      this.logger.warn({ reclaimed: batch.reclaimed }, 'Claimed jobs whose lease had expired');
+    }
+    for (const job of batch.jobs) this.launch(job);
+    return batch.jobs.length > 0;
   }
 
   private launch(job: Job): void {
@@ -220,11 +233,9 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Completion, the handler's writes and the finish event commit together, or not at all. */
   private async finish(claim: Claim, completion: Completion, persist?: Persist): Promise<void> {
     if (!persist && this.db.isPostgres) {
-      // Nothing else to write: one statement completes and notifies, without a transaction.
-      const manager = this.db.dataSource.manager;
-      if (!(await this.jobs.complete(manager, claim, completion, new Date(), FINISHED_CHANNEL))) {
-        throw new LeaseLost(claim);
-      }
+      // Nothing else to write: completed and announced in one statement, with whatever other
+      // completions are ready, without a transaction.
+      if (!(await this.completions.complete(claim, completion))) throw new LeaseLost(claim);
       return;
     }
     await this.db.transaction(async (manager) => {
