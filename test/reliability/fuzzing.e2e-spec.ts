@@ -1,9 +1,10 @@
 import { SCOPES } from '@app/auth';
+import { DatabaseSession } from '@app/database';
 import { isPending, JobsService } from '@app/jobs';
 import fc from 'fast-check';
 import { Agent } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { packageWith } from '../support/encounter-package';
+import { ExamplePackage, packageWith } from '../support/encounter-package';
 import { signTestToken, startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 import { sized } from './size';
@@ -182,6 +183,18 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
     FUZZ_TIMEOUT_MS,
   );
 
+  const submit = async (body: string) =>
+    injectRequest(t.app, {
+      route: { method: 'POST', url: '/api/patients/:patient_id/encounter_package' },
+      method: 'POST',
+      url: `/api/patients/${PATIENT}/encounter_package`,
+      headers: {
+        authorization: `Bearer ${await signTestToken({ scope: EVERY_SCOPE })}`,
+        'content-type': 'application/json',
+      },
+      body: Buffer.from(body),
+    });
+
   describe('inputs the fuzz found', () => {
     const ask = async (method: string, url: string, body?: string) => {
       const request: FuzzRequest = {
@@ -215,6 +228,39 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
     });
 
     it.each([
+      [
+        'an empty list for the encounter class',
+        (p: ExamplePackage) => Object.assign(p.encounter, { class: [] }),
+      ],
+      [
+        'a list holding the encounter class',
+        (p: ExamplePackage) => Object.assign(p.encounter, { class: [p.encounter.class] }),
+      ],
+      [
+        'an empty list for a condition context',
+        (p: ExamplePackage) => Object.assign(p.conditions[0], { context: [] }),
+      ],
+      [
+        'a list in place of a diagnosis',
+        (p: ExamplePackage) => Object.assign(p.encounter, { diagnoses: [[]] }),
+      ],
+      [
+        'a list in place of a condition',
+        (p: ExamplePackage) => Object.assign(p, { conditions: [[]] }),
+      ],
+    ])('refuses a package with %s at once with 422 (its job crashed)', async (_, change) => {
+      const answer = await submit(JSON.stringify(packageWith(change)));
+      expect(answer.status).toBe(422);
+      expect(JSON.parse(answer.body).error.invalid).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            rules: [expect.objectContaining({ rule: 'cast', params: ['object'] })],
+          }),
+        ]),
+      );
+    });
+
+    it.each([
       ['arrays', (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`],
       ['objects', (depth: number) => `${'{"a":'.repeat(depth)}null${'}'.repeat(depth)}`],
     ])('answers a body of %s nested 100,000 deep with 400 request_malformed', async (_, nest) => {
@@ -228,15 +274,22 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
   });
 
   describe('after the fuzz', () => {
-    const token = () => signTestToken({ scope: EVERY_SCOPE });
-    const submit = async (body: string) =>
-      injectRequest(t.app, {
-        route: { method: 'POST', url: '/api/patients/:patient_id/encounter_package' },
-        method: 'POST',
-        url: `/api/patients/${PATIENT}/encounter_package`,
-        headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
-        body: Buffer.from(body),
-      });
+    it('has let no submitted package crash its job (failed_with_error)', async () => {
+      const db = t.app.get(DatabaseSession);
+      const count = async (states: string[]) =>
+        Number(
+          (
+            await db.query<{ n: string }>(
+              'SELECT count(*) AS n FROM jobs WHERE state IN (:...states)',
+              {
+                states,
+              },
+            )
+          )[0].n,
+        );
+      await waitFor(async () => ((await count(['waiting', 'running'])) === 0 ? true : undefined));
+      expect(await count(['failed_with_error'])).toBe(0);
+    });
 
     it('has no polluted prototype, even when a body tries it outright', async () => {
       const withProto = `{"__proto__":{"polluted":"yes"},${JSON.stringify(packageWith()).slice(1)}`;

@@ -276,21 +276,44 @@ function pathsOf(value: unknown, at: JsonPath = []): JsonPath[] {
 const PACKAGE_PATHS = pathsOf(packageWith()).filter((path) => path.length > 0);
 const HOLE = '\u0000hole\u0000';
 
+/** Where `path` leads in `root`: the object holding the last key, and that key. */
+function slotOf(root: Record<string | number, unknown>, path: JsonPath) {
+  const parent = path
+    .slice(0, -1)
+    .reduce((node, key) => node[key] as Record<string | number, unknown>, root);
+  return { parent, key: path[path.length - 1] };
+}
+
 /** The example package with one property replaced by hostile JSON, or removed. */
 const mutatedPackage = fc
   .tuple(fc.constantFrom(...PACKAGE_PATHS), fc.option(hostileJson, { freq: 5 }))
   .map(([path, replacement]) => {
     const pkg = packageWith() as Record<string | number, unknown>;
-    const parent = path
-      .slice(0, -1)
-      .reduce((node, key) => node[key] as Record<string | number, unknown>, pkg);
-    const last = path[path.length - 1];
+    const { parent, key } = slotOf(pkg, path);
     if (replacement === null) {
-      delete parent[last];
+      delete parent[key];
       return JSON.stringify(pkg);
     }
-    parent[last] = HOLE;
+    parent[key] = HOLE;
     return JSON.stringify(pkg).replace(JSON.stringify(HOLE), replacement);
+  });
+
+const EXAMPLE_PACKAGE = packageWith();
+const STRING_PATHS = PACKAGE_PATHS.filter(
+  (path) => typeof slotOf(EXAMPLE_PACKAGE, path).parent[path[path.length - 1]] === 'string',
+);
+
+/**
+ * The example package with one string replaced by hostile text: often still a valid package, so
+ * the text reaches the job, its clinical rules and the database.
+ */
+const packageWithHostileText = fc
+  .tuple(fc.constantFrom(...STRING_PATHS), hostileText(60))
+  .map(([path, text]) => {
+    const pkg = packageWith() as Record<string | number, unknown>;
+    const { parent, key } = slotOf(pkg, path);
+    parent[key] = text;
+    return JSON.stringify(pkg);
   });
 
 const deeplyNested = fc
@@ -336,6 +359,7 @@ const malformedText = fc.oneof(
 function jsonBody(bodyLimitBytes: number): fc.Arbitrary<Buffer> {
   return fc.oneof(
     { weight: 5, arbitrary: mutatedPackage.map((text) => Buffer.from(text)) },
+    { weight: 3, arbitrary: packageWithHostileText.map((text) => Buffer.from(text)) },
     { weight: 4, arbitrary: hostileJson.map((text) => Buffer.from(text)) },
     { weight: 2, arbitrary: malformedText.map((text) => Buffer.from(text)) },
     { weight: 1, arbitrary: deeplyNested.map((text) => Buffer.from(text)) },
