@@ -1,0 +1,178 @@
+import { DatabaseSession } from '@app/database';
+import request from 'supertest';
+import { ALL_JOBS, JobEvents } from '../../libs/jobs/src/engine/job-events';
+import { packageWith } from '../support/encounter-package';
+import { startTestApp, TestApp } from '../support/test-app';
+import { TEST_DATABASE_URL } from '../support/test-database';
+import { waitFor } from '../support/wait-for';
+import { sized } from './size';
+import { onPostgres } from './support/postgres-only';
+import {
+  auditPackages,
+  PACKAGE_SCOPES,
+  PackageTraffic,
+  pendingJobs,
+} from './support/package-traffic';
+import { CutMode, TcpProxy } from './support/tcp-proxy';
+
+const REQUEST_TIMEOUT_SECONDS = 3;
+const LEASE_SECONDS = 5;
+/** Longer than the lease, so every lease held at the cut has expired by the restore. */
+const CUT_MS = (LEASE_SECONDS + 1) * 1000;
+/** The safety poll, far longer than the test waits for a job: only an event can wake the worker. */
+const POLL_INTERVAL_SECONDS = 120;
+const INTERNALS = /SELECT|INSERT|UPDATE|postgres|ECONN|terminated|\bat \S+ \(|Error:/i;
+
+interface Answer {
+  status: number;
+  duringCut: boolean;
+  retryAfter: string | undefined;
+  body: string;
+}
+
+onPostgres(
+  describe,
+  'the lost-database suite',
+  'it cuts the TCP link to a database server',
+)('the database connection cut and restored under load', () => {
+  const cuts: CutMode[] = sized(['refuse', 'hold'], ['refuse', 'hold', 'refuse', 'hold']);
+  let proxy: TcpProxy;
+  let t: TestApp;
+  let db: DatabaseSession;
+
+  beforeAll(async () => {
+    const upstream = new URL(TEST_DATABASE_URL!);
+    proxy = await TcpProxy.start({
+      host: upstream.hostname,
+      port: Number(upstream.port || 5432),
+    });
+    t = await startTestApp({
+      DATABASE_URL: proxy.rewrite(TEST_DATABASE_URL!),
+      WORKER_ENABLED: 'true',
+      JOB_LEASE_SECONDS: String(LEASE_SECONDS),
+      JOB_MAX_ATTEMPTS: '20',
+      JOB_POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_SECONDS),
+      REQUEST_TIMEOUT_SECONDS: String(REQUEST_TIMEOUT_SECONDS),
+      RATE_LIMIT_SUBMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_POLL_PER_MINUTE: '1000000',
+    });
+    db = t.app.get(DatabaseSession);
+  }, 30_000);
+  afterAll(async () => {
+    // The proxy first: connections it still holds would otherwise keep the app from closing.
+    await proxy?.close();
+    await t?.close();
+  }, 30_000);
+
+  it('answers 503 while cut, recovers, and loses no accepted package', async () => {
+    const server = t.app.getHttpServer();
+    const traffic = new PackageTraffic(
+      server,
+      await t.token({ scope: PACKAGE_SCOPES }),
+      // A request still unanswered this long after its timeout hangs.
+      REQUEST_TIMEOUT_SECONDS * 1000 + 2_000,
+    );
+    const answers: Answer[] = [];
+    const hung: string[] = [];
+    const record = async (send: () => Promise<request.Response>) => {
+      const duringCut = proxy.isCut;
+      try {
+        const res = await send();
+        answers.push({
+          status: res.status,
+          duringCut: duringCut || proxy.isCut,
+          retryAfter: res.headers['retry-after'],
+          body: res.text,
+        });
+      } catch (error) {
+        hung.push((error as Error).message);
+      }
+    };
+    let loading = true;
+    const lane = async () => {
+      while (loading) {
+        await record(() => traffic.submit(packageWith(), true));
+        const known = traffic.accepted[Math.floor(Math.random() * traffic.accepted.length)];
+        if (known) await record(() => traffic.poll(known.jobId));
+      }
+    };
+    const ready = () => request(server).get('/health/ready').timeout(10_000);
+    const reconnects: number[] = [];
+    const unsubscribe = t.app
+      .get(JobEvents)
+      .onFinished((jobId) => jobId === ALL_JOBS && reconnects.push(Date.now()));
+
+    const lanes = Array.from({ length: 4 }, lane);
+    let readyWhileCut = 0;
+    let restoredAt = 0;
+    try {
+      for (const mode of cuts) {
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        proxy.cut(mode);
+        const cutAt = Date.now();
+        const down = await ready();
+        expect(down.status).toBe(503);
+        expect(down.body.error.type).toBe('service_unavailable');
+        expect(down.headers['retry-after']).toBeDefined();
+        readyWhileCut += 1;
+        await new Promise((resolve) => setTimeout(resolve, CUT_MS - (Date.now() - cutAt)));
+        proxy.restore();
+        restoredAt = Date.now();
+        await waitFor(
+          async () => ((await ready()).status === 200 ? true : undefined),
+          20_000,
+          `/health/ready to answer 200 after the ${mode} cut`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+    } finally {
+      loading = false;
+      await Promise.all(lanes);
+    }
+
+    // Every accepted package finishes: leases held at a cut expired, and the workers took them up.
+    await waitFor(
+      async () => ((await pendingJobs(db)) === 0 ? true : undefined),
+      60_000,
+      'every accepted job to finish',
+    );
+    // The LISTEN connection came back: a package submitted now is processed without the poll.
+    expect(reconnects.some((at) => at >= restoredAt)).toBe(true);
+    unsubscribe();
+    const late = packageWith();
+    await traffic.submit(late, true);
+    const after = await traffic
+      .poll(traffic.accepted[traffic.accepted.length - 1].jobId)
+      .set('prefer', 'wait=20');
+    expect(after.status).toBe(303);
+
+    const during = answers.filter((answer) => answer.duringCut);
+    const unavailable = answers.filter((answer) => answer.status === 503);
+    const otherServerErrors = answers.filter(
+      (answer) => answer.status >= 500 && answer.status !== 503,
+    );
+    const audit = await auditPackages(db, traffic.accepted);
+    console.log(
+      `Lost database: ${cuts.length} connection cuts (${cuts.join(', ')}; ${proxy.dropped} connections dropped), ` +
+        `${answers.length} requests, ${during.length} during cuts, ${unavailable.length} answered 503, ` +
+        `${otherServerErrors.length} other 5xx, ${hung.length} hung; ` +
+        `${traffic.accepted.length} packages accepted, ${audit.rerun} run again, ${audit.lost.length} lost.`,
+    );
+    expect(hung).toEqual([]);
+    expect(otherServerErrors.map((answer) => `${answer.status} ${answer.body}`)).toEqual([]);
+    expect(readyWhileCut).toBe(cuts.length);
+    expect(unavailable.length).toBeGreaterThan(0);
+    for (const answer of unavailable) {
+      expect(JSON.parse(answer.body).error.type).toBe('service_unavailable');
+      expect(answer.retryAfter).toMatch(/^\d+$/);
+      expect(answer.body).not.toMatch(INTERNALS);
+    }
+    expect(
+      answers
+        .filter((answer) => ![200, 202, 303, 503].includes(answer.status))
+        .map((a) => a.status),
+    ).toEqual([]);
+    expect(audit.lost).toEqual([]);
+    expect(audit.wrong).toEqual([]);
+  }, 180_000);
+});
