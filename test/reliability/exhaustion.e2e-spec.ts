@@ -30,22 +30,31 @@ function expectRefusal(answer: Answer | undefined, route: string, status: number
 }
 
 /**
- * A receive timeout in the envelope. The contract has no error type of its own for 408: it carries
- * `request_malformed`, the type the shared filter gives every status without one.
+ * What the connection itself refused (a receive timeout, oversized headers), in the envelope. The
+ * contract has no error type for 408 or 431: they carry `request_malformed`, the type the shared
+ * filter gives every status without one of its own.
  */
-function expectTimedOut(answer: Answer | undefined, url: RegExp) {
-  expect(answer?.status).toBe(408);
+function expectConnectionRefusal(
+  answer: Answer | undefined,
+  status: number,
+  message: string,
+  url: RegExp,
+) {
+  expect(answer?.status).toBe(status);
   expect(answer!.headers['content-type']).toMatch(/^application\/json/);
   expect(JSON.parse(answer!.body)).toEqual({
-    error: { type: 'request_malformed', message: 'The request was not received in time.' },
+    error: { type: 'request_malformed', message },
     meta: {
-      code: 408,
+      code: status,
       url: expect.stringMatching(url),
       type: 'object',
       request_id: answer!.headers['x-request-id'],
     },
   });
 }
+
+const expectTimedOut = (answer: Answer | undefined, url: RegExp) =>
+  expectConnectionRefusal(answer, 408, 'The request was not received in time.', url);
 
 describe('resource exhaustion, with small limits', () => {
   let t: TestApp;
@@ -206,7 +215,19 @@ describe('resource exhaustion, with small limits', () => {
     );
   });
 
-  describe('oversized bodies are refused at the limit', () => {
+  describe('oversized requests are refused at the limit', () => {
+    it('headers beyond what Node parses (16 KiB): 431 in the envelope, and closed', async () => {
+      const conn = await RawConnection.open(port);
+      await conn.send(requestHead({ 'x-padding': 'p'.repeat(20 * 1024), 'Content-Length': 2 }));
+      await conn.closed;
+      expectConnectionRefusal(
+        conn.response(),
+        431,
+        'The request headers are too large.',
+        new RegExp(`^http://127\\.0\\.0\\.1:${port}/$`),
+      );
+    });
+
     it('Content-Length beyond the limit: 413 after a fraction of the body, then the connection closes', async () => {
       const conn = await RawConnection.open(port);
       const declared = 10 * 1024 * 1024;
