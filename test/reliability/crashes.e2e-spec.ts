@@ -47,37 +47,45 @@ onPostgres(
   it(
     `every accepted package of ${total} ends once, as it must, through ${kills} kills`,
     async () => {
-      await fleet.start(2);
+      await fleet.start(3);
       const traffic = new PackageTraffic(
         t.app.getHttpServer(),
         await t.token({ scope: PACKAGE_SCOPES }),
       );
-      const submitting = traffic.submitMix(total, 8);
+      // Kill at random points of the stream: the submissions wait there until the kill is done.
+      const pauses = Array.from({ length: kills }, () =>
+        Math.floor(total * (0.05 + Math.random() * 0.85)),
+      )
+        .sort((a, b) => a - b)
+        .map((at) => {
+          let resume!: () => void;
+          const resumed = new Promise<void>((resolve) => (resume = resolve));
+          return { at, resume, resumed };
+        });
+      const submitting = traffic.submitMix(total, 8, async (n) => {
+        for (const pause of pauses) if (n >= pause.at) await pause.resumed;
+      });
 
-      // Kill at random points of the run: when this many jobs have finished.
-      const thresholds = Array.from({ length: kills }, () =>
-        Math.floor(total * (0.05 + Math.random() * 0.8)),
-      ).sort((a, b) => a - b);
-      const finished = async () => traffic.accepted.length - (await pendingJobs(db));
       const takeovers: Promise<void>[] = [];
       const takeoverMs: number[] = [];
       const lateTakeovers: string[] = [];
       const replacements: Promise<unknown>[] = [];
       let inFlightAtKills = 0;
       let lastKillAt = 0;
-      for (const threshold of thresholds) {
-        await waitFor(
-          async () => ((await finished()) >= threshold ? true : undefined),
-          120_000,
-          `${threshold} finished jobs`,
-        );
+      for (const pause of pauses) {
         // Never the last live worker: the bound on a takeover assumes a survivor.
         await waitFor(
           async () => (fleet.alive.length >= 2 ? true : undefined),
-          60_000,
+          120_000,
           'a replacement worker',
         );
+        await waitFor(
+          async () => (traffic.accepted.length >= pause.at ? true : undefined),
+          120_000,
+          `${pause.at} accepted packages`,
+        );
         const orphans: Orphans = await fleet.killBusy(db);
+        pause.resume();
         lastKillAt = orphans.killedAt;
         inFlightAtKills += orphans.jobs.length;
         replacements.push(fleet.start(1));

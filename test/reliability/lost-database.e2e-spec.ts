@@ -139,10 +139,11 @@ onPostgres(
     // The LISTEN connection came back: a package submitted now is processed without the poll.
     expect(reconnects.some((at) => at >= restoredAt)).toBe(true);
     unsubscribe();
-    const late = packageWith();
-    await traffic.submit(late, true);
-    const after = await traffic
-      .poll(traffic.accepted[traffic.accepted.length - 1].jobId)
+    const late = await traffic.submit(packageWith(), true);
+    expect(late.status).toBe(202);
+    const after = await request(server)
+      .get(late.headers.location)
+      .set('authorization', `Bearer ${await t.token({ scope: PACKAGE_SCOPES })}`)
       .set('prefer', 'wait=20');
     expect(after.status).toBe(303);
 

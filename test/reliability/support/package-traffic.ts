@@ -61,11 +61,19 @@ export class PackageTraffic {
       .timeout(this.timeoutMs);
   }
 
-  /** Submits `total` packages of the mix, `concurrency` at a time; every answer must be 202. */
-  async submitMix(total: number, concurrency: number): Promise<void> {
+  /**
+   * Submits `total` packages of the mix, `concurrency` at a time; every answer must be 202.
+   * `before(n)` runs before the `n`th is sent (a test pauses the stream there).
+   */
+  async submitMix(
+    total: number,
+    concurrency: number,
+    before: (n: number) => Promise<void> = async () => undefined,
+  ): Promise<void> {
     let next = 0;
     const lane = async () => {
       for (let n = next++; n < total; n = next++) {
+        await before(n);
         const { pkg, valid } = mixedPackage(n);
         const res = await this.submit(pkg, valid);
         if (res.status !== 202) {

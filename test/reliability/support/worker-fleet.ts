@@ -57,18 +57,22 @@ export class WorkerFleet {
   }
 
   /**
-   * SIGKILLs a worker that is running jobs (any live one when none is), and returns what it was
-   * running at that moment.
+   * SIGKILLs a worker caught running jobs (any live one when none is for `patienceMs`), and returns
+   * what it was running at that moment.
    */
-  async killBusy(db: DatabaseSession): Promise<Orphans> {
+  async killBusy(db: DatabaseSession, patienceMs = 5_000): Promise<Orphans> {
     if (this.alive.length === 0) throw new Error('No live worker to kill');
-    const busy = await db.query<{ locked_by: string }>(
-      `SELECT DISTINCT locked_by FROM jobs WHERE state = 'running' AND locked_by IN (:...ids)`,
-      { ids: this.alive.map((child) => child.id) },
-    );
-    const candidates = busy.length
-      ? this.alive.filter((child) => busy.some((row) => row.locked_by === child.id))
-      : this.alive;
+    const deadline = Date.now() + patienceMs;
+    let candidates: ChildWorker[] = [];
+    while (candidates.length === 0 && Date.now() < deadline) {
+      const busy = await db.query<{ locked_by: string }>(
+        `SELECT DISTINCT locked_by FROM jobs WHERE state = 'running' AND locked_by IN (:...ids)`,
+        { ids: this.alive.map((child) => child.id) },
+      );
+      candidates = this.alive.filter((child) => busy.some((row) => row.locked_by === child.id));
+      if (candidates.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    if (candidates.length === 0) candidates = this.alive;
     const victim = candidates[Math.floor(Math.random() * candidates.length)];
     this.alive.splice(this.alive.indexOf(victim), 1);
     victim.process.kill('SIGKILL');
