@@ -28,12 +28,21 @@ function scopesOf(payload: JWTPayload): string[] {
   return scopes;
 }
 
+/**
+ * A client id as it is stored with jobs and records and written to logs: 1 to 200 characters and
+ * no control character (PostgreSQL refuses a NUL byte in a query; a line break splits a log line).
+ */
+function isClientId(value: string): boolean {
+  const control = (char: string) => char < ' ' || char === '\u007f';
+  return value.length > 0 && value.length <= 200 && ![...value].some(control);
+}
+
 function clientIdOf(payload: JWTPayload): string {
   for (const claim of ['client_id', 'azp', 'sub'] as const) {
     const value = payload[claim];
     if (value === undefined) continue;
-    if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
-      throw new InvalidClaimsError(`${claim} must be a non-empty string`);
+    if (typeof value !== 'string' || !isClientId(value)) {
+      throw new InvalidClaimsError(`${claim} must be 1 to 200 characters, none of them a control`);
     }
     return value;
   }
