@@ -40,9 +40,10 @@ export class ClinicalRecordsRepository {
     const conditionIds = pkg.encounter.diagnoses.map(
       (diagnosis) => diagnosis.condition.identifier.value,
     );
+    // No ICD-10 code holds a NUL byte, which PostgreSQL refuses in a query: such a code is unknown.
     const codes = (pkg.conditions ?? [])
       .map((condition) => condition.code.coding[0]?.code)
-      .filter(Boolean);
+      .filter((code) => code && !code.includes('\u0000'));
     const [visits, conditions, known] = await Promise.all([
       this.visits.find({ select: { id: true }, where: { clientId, patientId, id: In(visitIds) } }),
       this.conditions.find({
