@@ -256,6 +256,18 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
       );
     });
 
+    it('ends the job of a condition code holding a NUL byte failed with 422, not crashed', async () => {
+      const pkg = packageWith((p) => (p.conditions[0].code.coding[0].code = 'J06.9\u0000'));
+      const accepted = await submit(JSON.stringify(pkg));
+      expect(accepted.status).toBe(202);
+      const id = String(accepted.headers.location).split('/').pop()!;
+      const job = await waitFor(async () => {
+        const current = await t.jobs.findById(id);
+        return current && !isPending(current.state) ? current : undefined;
+      });
+      expect([job.state, job.statusCode]).toEqual(['failed', 422]);
+    });
+
     it.each([
       ['arrays', (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`],
       ['objects', (depth: number) => `${'{"a":'.repeat(depth)}null${'}'.repeat(depth)}`],

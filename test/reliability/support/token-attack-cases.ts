@@ -258,6 +258,8 @@ const COMMON: TokenAttack[] = [
     ['a numeric client_id', { client_id: 42 }],
     ['a null client_id', { client_id: null }],
     ['a client_id of 201 characters', { client_id: 'm'.repeat(201) }],
+    ['a client_id with a NUL byte', { client_id: 'mis-1\u0000' }],
+    ['a client_id with a line break', { client_id: 'mis-1\nmis-2' }],
   ].map(([what, changes]) => ({
     name: `${what as string}`,
     outcome: 'invalid token' as const,
