@@ -1,4 +1,6 @@
 import { DatabaseSession } from '@app/database';
+import { ApiExceptionFilter } from '@app/http';
+import { EventEmitter } from 'node:events';
 import request from 'supertest';
 import { ALL_JOBS, JobEvents } from '../../libs/jobs/src/engine/job-events';
 import { packageWith } from '../support/encounter-package';
@@ -176,4 +178,39 @@ onPostgres(
     expect(audit.lost).toEqual([]);
     expect(audit.wrong).toEqual([]);
   }, 180_000);
+
+  it('a transaction whose connection drops between two statements answers 503, not 500', async () => {
+    let second: unknown;
+    const transaction = db.transaction(async (manager) => {
+      await manager.query('SELECT 1');
+      const connection = (manager.queryRunner as unknown as { databaseConnection: EventEmitter })
+        .databaseConnection;
+      const ended = new Promise((resolve) => {
+        connection.once('end', resolve);
+        connection.once('error', resolve);
+      });
+      proxy.cut('refuse');
+      await ended;
+      second = await manager.query('SELECT 1').then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    });
+    await transaction.catch(() => undefined);
+    proxy.restore();
+    expect(second).toBeInstanceOf(Error);
+    const rendered = new ApiExceptionFilter().render(second);
+    expect({ status: rendered.status, type: rendered.body.type }).toEqual({
+      status: 503,
+      type: 'service_unavailable',
+    });
+    await waitFor(
+      async () =>
+        (await request(t.app.getHttpServer()).get('/health/ready')).status === 200
+          ? true
+          : undefined,
+      20_000,
+      '/health/ready to answer 200 again',
+    );
+  });
 });

@@ -24,6 +24,11 @@ const TRANSIENT_CODES = new Set([
 ]);
 const TRANSIENT_MESSAGES =
   /connection terminated|connection timeout|timeout exceeded|server closed the connection|not connected|connection is not open|is not established/i;
+/**
+ * A timeout; and TypeORM's refusal of a statement on a query runner it released because the
+ * connection dropped between two statements of a transaction.
+ */
+const TRANSIENT_NAMES = new Set(['TimeoutError', 'QueryRunnerProviderAlreadyReleasedError']);
 
 /**
  * Whether an error means the database cannot answer for now (connection lost or refused, a
@@ -36,7 +41,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_CODES.has(code))) {
     return true;
   }
-  if (name === 'TimeoutError') return true;
+  if (typeof name === 'string' && TRANSIENT_NAMES.has(name)) return true;
   if (typeof message === 'string' && TRANSIENT_MESSAGES.test(message)) return true;
   return driverError !== undefined && isDatabaseUnavailable(driverError);
 }
