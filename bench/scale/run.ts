@@ -84,17 +84,27 @@ async function claimRate(engine: INestApplicationContext): Promise<number> {
 async function openTable(size: number, port: number): Promise<Table> {
   const schema = await createSchema(BENCH_DATABASE_URL);
   const url = inSchema(BENCH_DATABASE_URL, schema);
-  const service = await startService(port, url);
-  const engine = await engineContext({ url, schema, concurrency: CONCURRENCY });
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  const started = performance.now();
-  await fillJobs(client, size, Math.min(WAITING, size - 2));
-  await client.end();
-  console.log(
-    `${size} jobs in ${schema}, filled in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
-  return { size, schema, service, engine, gets: [], claimsPerSecond: [] };
+  let service: Service | undefined;
+  let engine: INestApplicationContext | undefined;
+  try {
+    service = await startService(port, url);
+    engine = await engineContext({ url, schema, concurrency: CONCURRENCY });
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    const started = performance.now();
+    await fillJobs(client, size, Math.min(WAITING, size - 2));
+    await client.end();
+    console.log(
+      `${size} jobs in ${schema}, filled in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return { size, schema, service, engine, gets: [], claimsPerSecond: [] };
+  } catch (error) {
+    // Nothing of a table that did not open is left behind.
+    await engine?.close();
+    await service?.stop();
+    await dropSchema(BENCH_DATABASE_URL, schema);
+    throw error;
+  }
 }
 
 async function retention(table: Table, token: string): Promise<void> {
