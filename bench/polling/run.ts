@@ -1,7 +1,8 @@
 /**
  * The polling path, `GET /api/jobs/{id}` for a pending and a processed job: the service as shipped
  * against the bare `node:http` baseline doing the same work, alternating the two, on SQLite and on
- * PostgreSQL. Reports req/s, p50/p99 latency, peak RSS and the ratio service / bare.
+ * PostgreSQL. Reports req/s, p50/p99 latency, the p99 with the load held at half the peak rate,
+ * peak RSS and the ratio service / bare.
  *
  * Env: DURATION (s per run, default 10), ROUNDS (default 2), CONNECTIONS (default 50),
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/mis_bench; SKIP_POSTGRES=1 to skip).
@@ -20,6 +21,7 @@ const ROOT = join(__dirname, '..', '..');
 const DURATION = Number(process.env.DURATION ?? 10);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+const HALF_RATE_CONNECTIONS = 8;
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mis_bench';
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 const PENDING = 'BenchPendingJob000001';
@@ -33,6 +35,8 @@ interface Run {
   rps: number;
   p50: number;
   p99: number;
+  /** p99 with the load held at half the service's peak rate (its latency target), 8 connections. */
+  halfRateP99: number;
   rssMb: number;
 }
 
@@ -147,6 +151,7 @@ async function main(): Promise<void> {
       ['processed', PROCESSED],
     ]) {
       for (let round = 0; round < ROUNDS; round++) {
+        let servicePeak = 0;
         for (const kind of ['service', 'bare'] as Kind[]) {
           const child = await start(kind, ++port, env);
           try {
@@ -159,6 +164,15 @@ async function main(): Promise<void> {
             const result = await autocannon({ ...options, duration: DURATION });
             if (result.errors > 0 || result.requests.total === 0)
               throw new Error(`${kind} failed: ${result.errors} errors`);
+            if (kind === 'service') servicePeak = result.requests.average;
+            // Both at half the service's peak rate, from few connections: autocannon paces a
+            // fixed rate in bursts per connection, which alone adds tens of ms at 50 of them.
+            const halfRate = await autocannon({
+              ...options,
+              connections: HALF_RATE_CONNECTIONS,
+              duration: DURATION,
+              overallRate: Math.max(1, Math.round(servicePeak / 2)),
+            });
             const run = {
               database,
               job,
@@ -166,6 +180,7 @@ async function main(): Promise<void> {
               rps: Math.round(result.requests.average),
               p50: result.latency.p50,
               p99: result.latency.p99,
+              halfRateP99: halfRate.latency.p99,
               rssMb: peakRssMb(child.pid!),
             };
             runs.push(run);
@@ -184,9 +199,9 @@ async function main(): Promise<void> {
     `\nnode ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${CONNECTIONS} connections, ${DURATION} s x ${ROUNDS} rounds\n`,
   );
   console.log(
-    '| database | job | service req/s | bare req/s | ratio | service p50/p99 ms | bare p50/p99 ms | service / bare peak RSS MB |',
+    '| database | job | service req/s | bare req/s | ratio | service p50/p99 ms | bare p50/p99 ms | p99 ms at half the service peak, service / bare | service / bare peak RSS MB |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   for (const [database] of databases) {
     for (const job of ['pending', 'processed']) {
@@ -197,6 +212,7 @@ async function main(): Promise<void> {
       console.log(
         `| ${database} | ${job} | ${Math.round(mean(service.map((r) => r.rps)))} | ${Math.round(mean(bare.map((r) => r.rps)))} | ${ratio.toFixed(2)} | ` +
           `${mean(service.map((r) => r.p50)).toFixed(0)}/${mean(service.map((r) => r.p99)).toFixed(0)} | ${mean(bare.map((r) => r.p50)).toFixed(0)}/${mean(bare.map((r) => r.p99)).toFixed(0)} | ` +
+          `${mean(service.map((r) => r.halfRateP99)).toFixed(0)} / ${mean(bare.map((r) => r.halfRateP99)).toFixed(0)} | ` +
           `${Math.max(...service.map((r) => r.rssMb))} / ${Math.max(...bare.map((r) => r.rssMb))} |`,
       );
     }
