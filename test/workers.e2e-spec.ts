@@ -1,33 +1,22 @@
 import { DatabaseSession } from '@app/database';
 import { JobsService } from '@app/jobs';
 import request from 'supertest';
-import { ChildWorker, startChildWorker } from './support/child-worker';
-import { startTestApp, TEST_SECRET, TestApp } from './support/test-app';
-import { TEST_DATABASE_URL } from './support/test-database';
+import { ChildWorker, startChildWorker, workerEnvFor } from './support/child-worker';
+import { onPostgres } from './support/postgres-only';
+import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
-const onPostgres = TEST_DATABASE_URL ? describe : describe.skip;
-if (!TEST_DATABASE_URL) {
-  console.log(
-    'Skipping the multi-process worker suite: it needs PostgreSQL (set TEST_DATABASE_URL).',
-  );
-}
-
-onPostgres('worker processes sharing one PostgreSQL', () => {
+onPostgres(
+  describe,
+  'the multi-process worker suite',
+  'its workers share one database across processes',
+)('worker processes sharing one PostgreSQL', () => {
   let t: TestApp;
   let db: DatabaseSession;
   let jobs: JobsService;
   const children: ChildWorker[] = [];
   const startWorker = async (env: NodeJS.ProcessEnv = {}) => {
-    const child = await startChildWorker({
-      DATABASE_URL: TEST_DATABASE_URL,
-      TEST_SCHEMA: t.schema,
-      DATA_DIR: t.config.dataDir,
-      AUTH_JWT_SECRET: TEST_SECRET,
-      NODE_ENV: 'test',
-      JOB_POLL_INTERVAL_SECONDS: '1',
-      ...env,
-    });
+    const child = await startChildWorker(workerEnvFor(t, env));
     children.push(child);
     return child;
   };

@@ -2,7 +2,7 @@ import { DatabaseSession } from '@app/database';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
 import { sized } from './size';
-import { onPostgres } from './support/postgres-only';
+import { onPostgres } from '../support/postgres-only';
 import {
   auditPackages,
   PACKAGE_SCOPES,

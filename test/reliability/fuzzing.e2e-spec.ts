@@ -77,12 +77,16 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
     }
   }
 
-  async function finishedJob(type: string, payload: Record<string, unknown>): Promise<string> {
-    const { job } = await t.app.get(JobsService).enqueue(type, payload, { clientId: 'mis-1' });
-    await waitFor(async () => {
-      const current = await t.jobs.findById(job.id);
+  /** The job, once it has finished. */
+  const untilFinished = (id: string) =>
+    waitFor(async () => {
+      const current = await t.jobs.findById(id);
       return current && !isPending(current.state) ? current : undefined;
     });
+
+  async function finishedJob(type: string, payload: Record<string, unknown>): Promise<string> {
+    const { job } = await t.app.get(JobsService).enqueue(type, payload, { clientId: 'mis-1' });
+    await untilFinished(job.id);
     return job.id;
   }
 
@@ -260,11 +264,7 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
       const pkg = packageWith((p) => (p.conditions[0].code.coding[0].code = 'J06.9\u0000'));
       const accepted = await submit(JSON.stringify(pkg));
       expect(accepted.status).toBe(202);
-      const id = String(accepted.headers.location).split('/').pop()!;
-      const job = await waitFor(async () => {
-        const current = await t.jobs.findById(id);
-        return current && !isPending(current.state) ? current : undefined;
-      });
+      const job = await untilFinished(String(accepted.headers.location).split('/').pop()!);
       expect([job.state, job.statusCode]).toEqual(['failed', 422]);
     });
 
@@ -326,11 +326,7 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
       const pkg = packageWith();
       const accepted = await submit(JSON.stringify(pkg));
       expect(accepted.status).toBe(202);
-      const id = String(accepted.headers.location).split('/').pop()!;
-      const job = await waitFor(async () => {
-        const current = await t.jobs.findById(id);
-        return current && !isPending(current.state) ? current : undefined;
-      });
+      const job = await untilFinished(String(accepted.headers.location).split('/').pop()!);
       expect(job.state).toBe('processed');
       expect(job.payload).toEqual({ patient_id: PATIENT, package: pkg });
     });

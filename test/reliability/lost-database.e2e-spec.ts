@@ -8,7 +8,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { TEST_DATABASE_URL } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
 import { sized } from './size';
-import { onPostgres } from './support/postgres-only';
+import { onPostgres } from '../support/postgres-only';
 import {
   auditPackages,
   PACKAGE_SCOPES,

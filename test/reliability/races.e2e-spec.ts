@@ -7,7 +7,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { TestGates } from '../support/test-jobs.module';
 import { waitFor } from '../support/wait-for';
 import { sized } from './size';
-import { onPostgres } from './support/postgres-only';
+import { onPostgres } from '../support/postgres-only';
 import { insertOrphanedEffectJobs, tallyEffects } from './support/effect-jobs';
 import { auditPackages, PACKAGE_SCOPES, PackageTraffic } from './support/package-traffic';
 import { WorkerFleet } from './support/worker-fleet';

@@ -1,12 +1,27 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { childEnv, ROOT, tsNodeArgs } from './run-entry';
+import { TEST_SECRET, TestApp } from './test-app';
+import { TEST_DATABASE_URL } from './test-database';
 
 export interface ChildWorker {
   process: ChildProcess;
   id: string;
   /** Resolves with the exit code (or the signal) once the process has ended. */
   exited: Promise<number | NodeJS.Signals | null>;
+}
+
+/** A worker process's environment: the test app's database, schema, data folder and secret. */
+export function workerEnvFor(t: TestApp, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    DATABASE_URL: TEST_DATABASE_URL,
+    TEST_SCHEMA: t.schema,
+    DATA_DIR: t.config.dataDir,
+    AUTH_JWT_SECRET: TEST_SECRET,
+    NODE_ENV: 'test',
+    JOB_POLL_INTERVAL_SECONDS: '1',
+    ...env,
+  };
 }
 
 /** Starts `test/support/worker-process.ts` in its own process and waits until it claims jobs. */

@@ -1,7 +1,6 @@
 import { DatabaseSession } from '@app/database';
-import { ChildWorker, startChildWorker } from '../../support/child-worker';
-import { TEST_SECRET, TestApp } from '../../support/test-app';
-import { TEST_DATABASE_URL } from '../../support/test-database';
+import { ChildWorker, startChildWorker, workerEnvFor } from '../../support/child-worker';
+import { TestApp } from '../../support/test-app';
 
 /** What a killed worker was running: the jobs and the attempt each was on. */
 export interface Orphans {
@@ -24,15 +23,7 @@ export class WorkerFleet {
     private readonly t: TestApp,
     env: NodeJS.ProcessEnv = {},
   ) {
-    this.env = {
-      DATABASE_URL: TEST_DATABASE_URL,
-      TEST_SCHEMA: t.schema,
-      DATA_DIR: t.config.dataDir,
-      AUTH_JWT_SECRET: TEST_SECRET,
-      NODE_ENV: 'test',
-      JOB_POLL_INTERVAL_SECONDS: '1',
-      ...env,
-    };
+    this.env = workerEnvFor(t, env);
   }
 
   /** Starts `count` more workers and waits until each claims jobs. */

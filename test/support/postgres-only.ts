@@ -1,4 +1,4 @@
-import { TEST_DATABASE_URL } from '../../support/test-database';
+import { TEST_DATABASE_URL } from './test-database';
 
 /**
  * `describe` or `it` on PostgreSQL; on SQLite its `.skip`, with the reason printed. The reason goes
