@@ -23,6 +23,8 @@ import { WorkersRepository } from './workers.repository';
 
 const HEARTBEAT_MS = 10_000;
 const MAX_LAST_ERROR_CHARACTERS = 4_000;
+/** How long after a lease's end a worker looks for the job it could not settle. */
+const LEASE_EXPIRY_MARGIN_MS = 1_000;
 
 class LeaseLost extends Error {
   constructor(claim: Claim) {
@@ -187,9 +189,10 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     const run: RunningJob = { claim, abort, done: Promise.resolve() };
     this.running.set(job.id, run);
     run.done = this.execute(job, claim, abort.signal)
-      .catch((error: Error) =>
-        this.logger.error(`Job ${job.id} could not be settled: ${error.message}`),
-      )
+      .catch((error: Error) => {
+        this.logger.error(`Job ${job.id} could not be settled: ${error.message}`);
+        this.wakeWhenLeaseExpires();
+      })
       .finally(() => {
         if (this.running.get(job.id) === run) this.running.delete(job.id);
         this.wake();
@@ -311,7 +314,17 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     } catch (error) {
       // Lease lost: another run owns the job. Anything else: the lease expires and it runs again.
       this.logger.warn(`Job ${claim.id} not finished as ${completion.state}: ${describe(error)}`);
+      if (!(error instanceof LeaseLost)) this.wakeWhenLeaseExpires();
     }
+  }
+
+  /**
+   * A run that could not be settled (the database refused its completion) leaves its job running
+   * until the lease expires; nothing announces that moment, so look again just after it rather
+   * than at the next slow poll. The last renewal was at most one lease ago.
+   */
+  private wakeWhenLeaseExpires(): void {
+    setTimeout(() => this.wake(), this.config.jobs.leaseMs + LEASE_EXPIRY_MARGIN_MS).unref();
   }
 
   private finished(job: Job, claim: Claim, outcome: Completion['state']): void {
