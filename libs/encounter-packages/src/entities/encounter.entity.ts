@@ -1,20 +1,11 @@
 import { InstantColumn } from '@app/database';
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { PatientRecord } from './patient-record';
 
 /** An encounter between the patient and a performer, with its diagnoses. */
 @Entity({ name: 'encounters' })
 @Index('encounters_patient_id', ['patientId'])
-export class Encounter {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
-  id: string;
-
-  @Column({ name: 'patient_id', type: 'varchar', length: 36 })
-  patientId: string;
-
-  /** The client (MIS) whose job stored it: the only one that can read it. */
-  @Column({ name: 'client_id', type: 'varchar', length: 200 })
-  clientId: string;
-
+export class Encounter extends PatientRecord {
   @Column({ name: 'visit_id', type: 'varchar', length: 36 })
   visitId: string;
 
