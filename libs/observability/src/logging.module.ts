@@ -3,7 +3,7 @@ import { requestIdOf, requestLogFields } from '@app/http';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, TransportSingleOptions } from 'pino';
 
 /** Never logged: credentials and anything that could carry patient data. */
 export const REDACTED_PATHS = [
@@ -21,6 +21,25 @@ export const REDACTED_PATHS = [
 function withRequestFields(req: IncomingMessage, line: object): object {
   const fields = requestLogFields(req);
   return { ...line, route: fields.route, client_id: fields.clientId };
+}
+
+/**
+ * Readable, coloured lines (pino-pretty) for a person at a terminal in development; JSON lines
+ * everywhere else. When the prettifier cannot be found (a trimmed install), JSON too: the start
+ * never depends on it.
+ */
+export function prettyTransport(
+  config: Pick<AppConfig, 'nodeEnv'>,
+  options: LoggingOptions,
+  isTerminal: boolean = process.stdout.isTTY === true,
+  resolve: (name: string) => string = require.resolve,
+): TransportSingleOptions | undefined {
+  if (config.nodeEnv !== 'development' || options.stream || !isTerminal) return undefined;
+  try {
+    return { target: resolve('pino-pretty'), options: { singleLine: true, colorize: true } };
+  } catch {
+    return undefined;
+  }
 }
 
 export interface LoggingOptions {
@@ -42,15 +61,11 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (config: AppConfig) => {
-            const pretty =
-              config.nodeEnv === 'development' && !options.stream && process.stdout.isTTY;
             return {
               pinoHttp: {
                 level: config.operations.logLevel,
                 stream: options.stream,
-                transport: pretty
-                  ? { target: 'pino-pretty', options: { singleLine: true } }
-                  : undefined,
+                transport: prettyTransport(config, options),
                 genReqId: (req: IncomingMessage) => requestIdOf(req),
                 // `request_id` is bound to every line logged while serving the request; the
                 // request line itself goes only on the line that closes it.
