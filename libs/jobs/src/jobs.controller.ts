@@ -45,6 +45,8 @@ export class JobsController {
         reply.raw.off('close', abort);
       }
       void reply.header('preference-applied', `wait=${wait}`);
+      // Answered because the process is stopping: the client's next request goes elsewhere.
+      if (this.jobs.isClosing) void reply.header('connection', 'close');
     }
     const view = presentJob(job);
     void reply.code(view.httpStatus).headers(view.headers);

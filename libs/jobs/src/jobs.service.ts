@@ -89,9 +89,15 @@ export class JobsService {
     return job;
   }
 
+  /** Whether the process is shutting down (held polls answer at once, and close their connection). */
+  get isClosing(): boolean {
+    return this.waiters.isClosing;
+  }
+
   /**
    * Holds a pending job's answer until it finishes or `ms` pass (long poll). Woken by the finish
-   * event, it reads the job once more; it never polls the database.
+   * event, it reads the job once more; it never polls the database. When the process shuts down
+   * it is woken too, and answers with the job as it reads it then.
    */
   async waitForFinish(job: Job, ms: number, signal?: AbortSignal): Promise<Job> {
     const slot = this.waiters.admit(job.clientId);
@@ -111,6 +117,10 @@ export class JobsService {
           return fresh ?? current;
         }
         current = fresh;
+        if (this.waiters.isClosing) {
+          watch.cancel();
+          break;
+        }
         if (!(await watch.woken(remaining, signal))) break;
       }
       return current;

@@ -52,6 +52,20 @@ describe('JobWaiters', () => {
     waiters.onModuleInit();
   });
 
+  describe('on shutdown', () => {
+    it('wakes every held request at once, and says the process is closing', async () => {
+      const held = ['job-1', 'job-2', 'job-2'].map((id) => waiters.watch(id).woken(60_000));
+      expect(waiters.isClosing).toBe(false);
+      waiters.onModuleDestroy();
+      expect(waiters.isClosing).toBe(true);
+      await expect(Promise.race([Promise.all(held), after(100, 'still held')])).resolves.toEqual([
+        true,
+        true,
+        true,
+      ]);
+    });
+  });
+
   describe('watch(id).woken(ms)', () => {
     it('resolves true when that job finishes', async () => {
       const woken = waiters.watch('job-1').woken(5_000);

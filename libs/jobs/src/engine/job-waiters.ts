@@ -1,17 +1,22 @@
 import { AppConfig } from '@app/config';
 import { ApiException, ERROR_MESSAGES } from '@app/http';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ALL_JOBS, JobEvents } from './job-events';
 
 /**
  * Long-poll waiters: requests holding a pending answer until their job finishes. One subscription
  * to the finish events serves them all; a waiting request costs no query until it is woken.
+ *
+ * On shutdown (the first hook Nest runs, before the HTTP server closes) every held request is
+ * woken to answer at once with its job as it is, and no new one waits: a held poll never delays
+ * the process's exit.
  */
 @Injectable()
-export class JobWaiters implements OnModuleInit {
+export class JobWaiters implements OnModuleInit, OnModuleDestroy {
   private readonly byJob = new Map<string, Set<() => void>>();
   private readonly byClient = new Map<string, number>();
   private total = 0;
+  private closing = false;
 
   constructor(
     private readonly events: JobEvents,
@@ -22,8 +27,18 @@ export class JobWaiters implements OnModuleInit {
     this.events.onFinished((jobId) => this.wake(jobId));
   }
 
+  onModuleDestroy(): void {
+    this.closing = true;
+    this.wake(ALL_JOBS);
+  }
+
   get count(): number {
     return this.total;
+  }
+
+  /** Whether the process is shutting down: a poll answers with what it read, without waiting. */
+  get isClosing(): boolean {
+    return this.closing;
   }
 
   /**
