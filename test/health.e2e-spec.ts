@@ -18,6 +18,16 @@ describe('health probes', () => {
       database: { status: 'up' },
       migrations: { status: 'up' },
       worker: { status: 'up' },
+      workers: { status: 'up', live: 1 },
+    });
+  });
+
+  it('ready stays 200 with no live worker anywhere, and says so', async () => {
+    t = await startTestApp({ WORKER_ENABLED: 'false' });
+    const ready = await probe('/health/ready').expect(200);
+    expect(ready.body.data.details).toMatchObject({
+      worker: { status: 'up', runs_here: false },
+      workers: { status: 'up', live: 0 },
     });
   });
 

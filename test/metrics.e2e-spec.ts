@@ -55,6 +55,7 @@ describe('GET /metrics', () => {
       /jobs_oldest_pending_age_seconds\{type="test.gate"\} \d/,
       /job_leases_reclaimed_total \d/,
       /jobs_long_poll_waiters 0/,
+      /jobs_live_workers 1/,
       /process_cpu_user_seconds_total \d/,
     ]) {
       expect(text).toMatch(family);

@@ -21,6 +21,7 @@ export { newJobId, isJobId } from './job-id';
 export { JobsRepository } from './jobs.repository';
 export type { NewJob } from './jobs.repository';
 export { JobWorker } from './engine/job-worker';
+export { WorkersRepository, WORKER_LIVE_MS } from './engine/workers.repository';
 export { JobRetention } from './engine/job-retention';
 export { JobWaiters } from './engine/job-waiters';
 export { MAX_STORED_RESPONSE_BYTES, capStoredError } from './engine/response-cap';

@@ -34,6 +34,6 @@ import { JobsService } from './jobs.service';
     JobRetention,
     JobGauges,
   ],
-  exports: [JobsService, JobWorker],
+  exports: [JobsService, JobWorker, WorkersRepository],
 })
 export class JobsModule {}

@@ -11,5 +11,6 @@ export {
   leasesReclaimed,
   measureQueueWith,
   measureWaitersWith,
+  measureLiveWorkersWith,
 } from './metrics';
 export type { QueueSnapshotRow } from './metrics';

@@ -58,6 +58,7 @@ export interface QueueSnapshotRow {
 
 let queueSource: (() => Promise<QueueSnapshotRow[]>) | undefined;
 let waiterSource: (() => number) | undefined;
+let liveWorkerSource: (() => Promise<number>) | undefined;
 
 /** Where the queue gauges read from when scraped (the jobs library registers it). */
 export function measureQueueWith(source: () => Promise<QueueSnapshotRow[]>): void {
@@ -67,6 +68,11 @@ export function measureQueueWith(source: () => Promise<QueueSnapshotRow[]>): voi
 /** Where the long-poll gauge reads from when scraped. */
 export function measureWaitersWith(source: () => number): void {
   waiterSource = source;
+}
+
+/** Where the live-worker gauge reads from when scraped. */
+export function measureLiveWorkersWith(source: () => Promise<number>): void {
+  liveWorkerSource = source;
 }
 
 let snapshot: Promise<QueueSnapshotRow[]> | undefined;
@@ -106,5 +112,14 @@ new Gauge({
   registers: [metricsRegistry],
   collect() {
     this.set(waiterSource?.() ?? 0);
+  },
+});
+
+new Gauge({
+  name: 'jobs_live_workers',
+  help: 'Worker loops with a heartbeat in the last 30 s, in every process of the deployment.',
+  registers: [metricsRegistry],
+  async collect() {
+    this.set((await liveWorkerSource?.()) ?? 0);
   },
 });

@@ -1,7 +1,7 @@
 import { Public } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { ApiErrorResponse, ApiException } from '@app/http';
-import { JobWorker } from '@app/jobs';
+import { JobWorker, WorkersRepository } from '@app/jobs';
 import { Controller, Get } from '@nestjs/common';
 import {
   HealthCheckResult,
@@ -26,6 +26,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly worker: JobWorker,
+    private readonly workers: WorkersRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -40,10 +41,12 @@ export class HealthController {
   /**
    * Ready for traffic: the database answers, every migration is applied, and the worker loop runs
    * where this process runs one. 503 `service_unavailable` naming what is not ready otherwise.
+   * The live workers of the whole deployment are reported in `details.workers.live` without
+   * deciding readiness: with none, the API still accepts (jobs wait), and an alert should fire.
    */
   @Get('ready')
   @ApiOperation({
-    summary: 'Readiness: database, migrations and worker loop. No token.',
+    summary: 'Readiness: database, migrations and worker loop; the live workers. No token.',
   })
   @ApiOkResponse({ description: 'Ready for traffic.' })
   @ApiErrorResponse(503, { description: 'Not ready; the message names what is not.' })
@@ -53,6 +56,7 @@ export class HealthController {
         () => this.database.pingCheck('database', { timeout: PING_TIMEOUT_MS }),
         () => this.migrations(),
         () => this.workerLoop(),
+        () => this.liveWorkers(),
       ]);
     } catch (error) {
       const failing = Object.keys(
@@ -71,6 +75,12 @@ export class HealthController {
     const check = this.indicators.check('migrations');
     if (!this.dataSource.isInitialized) return check.down({ reason: 'no connection' });
     return (await this.dataSource.showMigrations()) ? check.down({ pending: true }) : check.up();
+  }
+
+  /** Reported, never deciding: `live: null` when the count cannot be read (the database is down). */
+  private async liveWorkers() {
+    const live = await this.workers.countLive(new Date()).catch(() => null);
+    return this.indicators.check('workers').up({ live });
   }
 
   private workerLoop() {

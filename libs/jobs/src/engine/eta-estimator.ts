@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { JobsRepository } from '../jobs.repository';
 import { estimateEta, meanDurations, QueueSnapshot } from './eta';
-import { WorkersRepository } from './workers.repository';
+import { WORKER_LIVE_MS, WorkersRepository } from './workers.repository';
 
 const SNAPSHOT_TTL_MS = 1_000;
 const DURATION_WINDOW_MS = 60 * 60 * 1000;
 const DURATION_SAMPLES = 500;
-/** A worker is live while its heartbeat is younger than this. */
-const WORKER_LIVE_MS = 30_000;
 
 /**
  * Estimates the eta of new jobs from a snapshot of the queue, refreshed at most once a second per

@@ -1,18 +1,21 @@
-import { measureQueueWith, measureWaitersWith } from '@app/observability';
+import { measureLiveWorkersWith, measureQueueWith, measureWaitersWith } from '@app/observability';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JobsRepository } from '../jobs.repository';
 import { JobWaiters } from './job-waiters';
+import { WorkersRepository } from './workers.repository';
 
-/** Feeds the queue and long-poll gauges of `/metrics` when they are scraped. */
+/** Feeds the queue, live-worker and long-poll gauges of `/metrics` when they are scraped. */
 @Injectable()
 export class JobGauges implements OnModuleInit {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly waiters: JobWaiters,
+    private readonly workers: WorkersRepository,
   ) {}
 
   onModuleInit(): void {
     measureQueueWith(() => this.jobs.queueSnapshot(new Date()));
     measureWaitersWith(() => this.waiters.count);
+    measureLiveWorkersWith(() => this.workers.countLive(new Date()));
   }
 }

@@ -1,6 +1,12 @@
 import { DatabaseSession } from '@app/database';
 import { Injectable } from '@nestjs/common';
 
+/**
+ * A worker is live while its heartbeat (every 10 s) is younger than this: the capacity the eta
+ * counts, and the workers readiness and `/metrics` report.
+ */
+export const WORKER_LIVE_MS = 30_000;
+
 /** The live workers and their concurrency: the capacity the eta divides queued work by. */
 @Injectable()
 export class WorkersRepository {
@@ -31,6 +37,15 @@ export class WorkersRepository {
     await this.db.serialized(() =>
       this.db.query(`DELETE FROM job_workers WHERE heartbeat_at < :cutoff`, { cutoff }),
     );
+  }
+
+  /** How many workers, in any process of the deployment, have beaten their heart lately. */
+  async countLive(now: Date): Promise<number> {
+    const [row] = await this.db.query<{ live: string | number }>(
+      `SELECT COUNT(*) AS live FROM job_workers WHERE heartbeat_at > :since`,
+      { since: new Date(now.getTime() - WORKER_LIVE_MS) },
+    );
+    return Number(row?.live ?? 0);
   }
 
   /** Jobs that can run at once across the workers heard from since `since`. */
