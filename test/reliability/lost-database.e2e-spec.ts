@@ -18,6 +18,9 @@ import {
 import { CutMode, TcpProxy } from './support/tcp-proxy';
 
 const REQUEST_TIMEOUT_SECONDS = 3;
+/** The server cancels a statement after this; the client gives up 2 s later on a silent link. */
+const STATEMENT_TIMEOUT_SECONDS = 1;
+const POOL_SIZE = 10;
 const LEASE_SECONDS = 5;
 /** Longer than the lease, so every lease held at the cut has expired by the restore. */
 const CUT_MS = (LEASE_SECONDS + 1) * 1000;
@@ -55,6 +58,7 @@ onPostgres(
       JOB_MAX_ATTEMPTS: '20',
       JOB_POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_SECONDS),
       REQUEST_TIMEOUT_SECONDS: String(REQUEST_TIMEOUT_SECONDS),
+      DATABASE_STATEMENT_TIMEOUT_SECONDS: String(STATEMENT_TIMEOUT_SECONDS),
       RATE_LIMIT_SUBMIT_PER_MINUTE: '1000000',
       RATE_LIMIT_POLL_PER_MINUTE: '1000000',
     });
@@ -213,4 +217,48 @@ onPostgres(
       '/health/ready to answer 200 again',
     );
   });
+
+  // Last: the LISTEN connection goes silent too, and stays so until keepalive finds it out.
+  it('connections gone silent mid-query answer 503, and their pool slots come back', async () => {
+    const server = t.app.getHttpServer();
+    const job = await t.jobs.insert({
+      type: 'test.job',
+      clientId: 'mis-1',
+      payload: {},
+      eta: new Date(Date.now() + 60_000),
+    });
+    const token = await t.token();
+    const poll = () =>
+      request(server)
+        .get(`/api/jobs/${job.id}`)
+        .set('authorization', `Bearer ${token}`)
+        .timeout(REQUEST_TIMEOUT_SECONDS * 1000 + 5_000);
+
+    // A statement in flight on every connection of the pool when the link goes silent.
+    const startedAt = Date.now();
+    const inFlight = Array.from({ length: POOL_SIZE }, () =>
+      db.query('SELECT pg_sleep(0.5)', {}).then(
+        () => 'answered',
+        (error: unknown) => error,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    proxy.silence();
+    const lost = await Promise.all(inFlight);
+    const endedAfterMs = Date.now() - startedAt;
+    for (const outcome of lost) {
+      expect(outcome).toBeInstanceOf(Error);
+      const rendered = new ApiExceptionFilter().render(outcome);
+      expect({ status: rendered.status, type: rendered.body.type }).toEqual({
+        status: 503,
+        type: 'service_unavailable',
+      });
+    }
+    // They gave up at the client's timeout, not never.
+    expect(endedAfterMs).toBeLessThan((STATEMENT_TIMEOUT_SECONDS + 2) * 1000 + 3_000);
+
+    // The pool opens fresh connections in their place: every poll is answered again, at once.
+    const after = await Promise.all(Array.from({ length: 2 * POOL_SIZE }, poll));
+    expect(after.map((res) => res.status)).toEqual(after.map(() => 200));
+  }, 60_000);
 });

@@ -86,9 +86,21 @@ describe('loadConfig', () => {
   it.each(['postgres://u:p@db:5432/mis', 'postgresql://db/mis'])(
     'selects PostgreSQL for DATABASE_URL=%s',
     (url) => {
-      expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url });
+      expect(loadConfig({ DATABASE_URL: url }).database).toEqual({
+        kind: 'postgres',
+        url,
+        statementTimeoutMs: 15_000,
+      });
     },
   );
+
+  it('bounds PostgreSQL statements by DATABASE_STATEMENT_TIMEOUT_SECONDS', () => {
+    const database = loadConfig({
+      DATABASE_URL: 'postgres://db/mis',
+      DATABASE_STATEMENT_TIMEOUT_SECONDS: '4',
+    }).database;
+    expect(database.kind === 'postgres' && database.statementTimeoutMs).toBe(4_000);
+  });
 
   it('selects a JWKS when AUTH_JWKS_URL is set', () => {
     const url = 'https://idp.example/.well-known/jwks.json';
@@ -108,6 +120,7 @@ describe('loadConfig', () => {
     ['AUTH_JWT_SECRET', 'too-short'],
     ['TRUST_PROXY', 'maybe'],
     ['DATABASE_MIGRATIONS_RUN', 'sometimes'],
+    ['DATABASE_STATEMENT_TIMEOUT_SECONDS', '0'],
     ['AUTH_JWKS_URL', 'not-a-url'],
     ['AUTH_JWKS_URL', 'idp.example/jwks.json'],
     ['AUTH_JWKS_URL', 'ftp://idp.example/jwks.json'],

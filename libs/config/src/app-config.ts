@@ -2,7 +2,12 @@ import { resolve, join } from 'node:path';
 import { ConfigError, parseEnvironment } from './environment';
 
 export type DatabaseConfig =
-  | { readonly kind: 'postgres'; readonly url: string }
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      /** The longest a statement may run; a connection silent for longer is closed. */
+      readonly statementTimeoutMs: number;
+    }
   | { readonly kind: 'sqlite'; readonly file: string };
 
 /** Where the key that verifies bearer tokens comes from. */
@@ -80,7 +85,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: vars.PORT ?? 3000,
     dataDir,
     database: vars.DATABASE_URL
-      ? { kind: 'postgres', url: vars.DATABASE_URL }
+      ? {
+          kind: 'postgres',
+          url: vars.DATABASE_URL,
+          statementTimeoutMs: (vars.DATABASE_STATEMENT_TIMEOUT_SECONDS ?? 15) * 1000,
+        }
       : { kind: 'sqlite', file: join(dataDir, SQLITE_FILE) },
     migrationsRun: vars.DATABASE_MIGRATIONS_RUN ?? true,
     auth: {

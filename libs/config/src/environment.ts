@@ -78,6 +78,9 @@ export class EnvironmentVariables {
   @Flag()
   DATABASE_MIGRATIONS_RUN?: boolean;
 
+  @IntegerBetween(1, 600)
+  DATABASE_STATEMENT_TIMEOUT_SECONDS?: number;
+
   @IsOptional()
   @IsUrl(
     { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },

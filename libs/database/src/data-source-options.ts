@@ -2,6 +2,7 @@ import { AppConfig } from '@app/config';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
+import { GuardedPgClient } from './guarded-pg-client';
 import { useInstantTypeFor } from './instant-column';
 import { MIGRATIONS } from './migrations';
 
@@ -11,6 +12,18 @@ import { MIGRATIONS } from './migrations';
  * and the service never recovers once the database is back.
  */
 export const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * TCP keepalive on every PostgreSQL connection, so an idle connection to a peer that vanished is
+ * found out instead of kept.
+ */
+export const POSTGRES_KEEPALIVE = { keepAlive: true, keepAliveInitialDelayMillis: 10_000 } as const;
+
+/**
+ * How much longer than the server's `statement_timeout` the client waits for an answer before it
+ * closes the connection: the server's own cancel (a clean error) comes first while it can answer.
+ */
+const CLIENT_TIMEOUT_MARGIN_MS = 2_000;
 
 export interface DataSourceExtras {
   /** PostgreSQL schema to use instead of `public` (the tests give each suite its own). */
@@ -39,6 +52,12 @@ export function dataSourceOptions(
       extra: {
         max: 10,
         connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+        ...POSTGRES_KEEPALIVE,
+        // The server cancels a statement running too long; the client gives up on a connection
+        // that does not answer at all (silent, not reset), and closes it so its slot comes back.
+        statement_timeout: config.database.statementTimeoutMs,
+        query_timeout: config.database.statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
+        Client: GuardedPgClient,
         ...(extras.schema ? { options: `-c search_path=${extras.schema}` } : {}),
       },
     };

@@ -1,5 +1,9 @@
-/** PostgreSQL error codes of conditions that pass: serialization, deadlock, shutdown, connection. */
+/**
+ * PostgreSQL error codes of conditions that pass: serialization, deadlock, a statement cancelled by
+ * `statement_timeout`, shutdown, connection.
+ */
 const TRANSIENT_SQLSTATES = new Set([
+  '57014',
   '40001',
   '40P01',
   '55P03',
@@ -23,7 +27,7 @@ const TRANSIENT_CODES = new Set([
   'SQLITE_LOCKED',
 ]);
 const TRANSIENT_MESSAGES =
-  /connection terminated|connection timeout|timeout exceeded|server closed the connection|not connected|connection is not open|is not established/i;
+  /connection terminated|connection timeout|timeout exceeded|query read timeout|server closed the connection|not connected|connection is not open|is not established/i;
 /**
  * A timeout; and TypeORM's refusal of a statement on a query runner it released because the
  * connection dropped between two statements of a transaction.

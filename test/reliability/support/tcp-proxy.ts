@@ -64,6 +64,23 @@ export class TcpProxy {
     this.open.clear();
   }
 
+  /**
+   * Every open connection goes silent for good, both ways, without being closed: a link that
+   * drops packets in the middle of a query. New connections are forwarded as usual.
+   */
+  silence(): void {
+    for (const [client, upstream] of this.open) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      for (const socket of [client, upstream]) {
+        socket.pause();
+        this.held.add(socket);
+        socket.once('close', () => this.held.delete(socket));
+      }
+    }
+    this.open.clear();
+  }
+
   /** Forwards new connections again; held ones stay silent. */
   restore(): void {
     this.mode = undefined;

@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/config';
-import { DatabaseSession, POSTGRES_CONNECT_TIMEOUT_MS } from '@app/database';
+import { DatabaseSession, POSTGRES_CONNECT_TIMEOUT_MS, POSTGRES_KEEPALIVE } from '@app/database';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import { Client } from 'pg';
@@ -83,6 +83,7 @@ export class JobEvents implements OnModuleDestroy {
     const client = new Client({
       connectionString: this.config.database.url,
       connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+      ...POSTGRES_KEEPALIVE,
     });
     client.on('notification', (message) => this.local.emit(message.channel, message.payload ?? ''));
     client.on('error', (error) => {
