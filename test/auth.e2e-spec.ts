@@ -1,5 +1,7 @@
-import { SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { JwksServer, startJwksServer } from './reliability/support/jwks-server';
 import { signTestToken, startTestApp, TestApp } from './support/test-app';
 
 const MISSING = "Authorization header is not set or doesn't contain Bearer token";
@@ -114,5 +116,57 @@ describe('Authentication and scopes on GET /api/jobs/:id', () => {
     await get(`Bearer ${azp}`).expect(200);
     await get(`Bearer ${sub}`).expect(200);
     await get(`Bearer ${other}`).expect(404);
+  });
+});
+
+describe('Authentication while the key server is down (AUTH_JWKS_URL)', () => {
+  let t: TestApp | undefined;
+  let jwks: JwksServer;
+  let pair: Awaited<ReturnType<typeof generateKeyPair>>;
+
+  beforeAll(async () => {
+    pair = await generateKeyPair('ES256');
+  });
+  afterEach(() => t?.close());
+
+  /** The app trusting a key server that publishes the key pair, and a pending job of mis-1. */
+  async function start(): Promise<{ get: (token: string) => request.Test }> {
+    jwks = await startJwksServer([
+      { ...(await exportJWK(pair.publicKey)), kid: 'known', alg: 'ES256' },
+    ]);
+    const app = await startTestApp({ AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: jwks.url });
+    t = app;
+    const job = await app.jobs.insert({
+      type: 'test.job',
+      clientId: 'mis-1',
+      payload: {},
+      eta: new Date(Date.now() + 10_000),
+    });
+    return {
+      get: (token) =>
+        request(app.app.getHttpServer())
+          .get(`/api/jobs/${job.id}`)
+          .set('authorization', `Bearer ${token}`),
+    };
+  }
+  const token = () =>
+    new SignJWT({ client_id: 'mis-1', scope: 'job:read', jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', kid: 'known' })
+      .setExpirationTime('5m')
+      .sign(pair.privateKey);
+
+  it('keeps accepting tokens signed with a key fetched before', async () => {
+    const { get } = await start();
+    await get(await token()).expect(200);
+    await jwks.close();
+    await get(await token()).expect(200);
+  });
+
+  it('answers 503 with Retry-After, not 401, for a token whose key cannot be fetched', async () => {
+    const { get } = await start();
+    await jwks.close();
+    const res = await get(await token()).expect(503);
+    expect(res.body.error.type).toBe('service_unavailable');
+    expect(res.headers['retry-after']).toMatch(/^\d+$/);
   });
 });

@@ -1,9 +1,10 @@
-import { ApiException, requestLogFields } from '@app/http';
+import { ApiException, ERROR_MESSAGES, requestLogFields } from '@app/http';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
 import { AuthenticatedClient } from './authenticated-client';
+import { KeyServerUnavailableError } from './remote-key-set';
 import { TokenVerifier } from './token-verifier';
 import { VerifiedTokens } from './verified-tokens';
 
@@ -32,7 +33,13 @@ export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) 
     if (!client) {
       try {
         client = await this.verifier.verify(token);
-      } catch {
+      } catch (error) {
+        // The token may well be good: its key cannot be fetched for now.
+        if (error instanceof KeyServerUnavailableError) {
+          throw new ApiException('service_unavailable', ERROR_MESSAGES.unavailable, undefined, {
+            'retry-after': '5',
+          });
+        }
         throw ApiException.invalidToken();
       }
       this.verified.remember(token, client);

@@ -1,8 +1,9 @@
 import { AuthKeyConfig } from '@app/config';
-import { createRemoteJWKSet, JWTVerifyGetKey } from 'jose';
+import { JWTVerifyGetKey } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { resilientRemoteKeySet } from './remote-key-set';
 
 /** The key and the algorithms tokens may be signed with: the algorithm is pinned to the key. */
 export interface TokenKey {
@@ -16,7 +17,10 @@ export const SYMMETRIC_ALGORITHM = 'HS256';
 export function resolveTokenKey(config: AuthKeyConfig): TokenKey {
   switch (config.kind) {
     case 'jwks':
-      return { key: createRemoteJWKSet(new URL(config.url)), algorithms: ASYMMETRIC_ALGORITHMS };
+      return {
+        key: resilientRemoteKeySet(new URL(config.url)),
+        algorithms: ASYMMETRIC_ALGORITHMS,
+      };
     case 'secret':
       return { key: new TextEncoder().encode(config.secret), algorithms: [SYMMETRIC_ALGORITHM] };
     case 'generated-secret':

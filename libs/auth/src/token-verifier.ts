@@ -2,6 +2,7 @@ import { AppConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
 import { jwtVerify } from 'jose';
 import { AuthenticatedClient } from './authenticated-client';
+import { KeyServerUnavailableError } from './remote-key-set';
 import { clientFromClaims, hasDuplicateMembers } from './token-claims';
 import { resolveTokenKey, TokenKey } from './token-key';
 
@@ -16,6 +17,10 @@ export class TokenVerifier {
     this.tokenKey = resolveTokenKey(config.auth.key);
   }
 
+  /**
+   * The client a valid token names; `InvalidTokenError` for any token that is not valid, and
+   * `KeyServerUnavailableError` when its key cannot be fetched for now.
+   */
   async verify(token: string): Promise<AuthenticatedClient> {
     try {
       const { payload } = await jwtVerify(token, this.tokenKey.key as Uint8Array, {
@@ -30,6 +35,7 @@ export class TokenVerifier {
       }
       return clientFromClaims(payload);
     } catch (error) {
+      if (error instanceof KeyServerUnavailableError) throw error;
       throw new InvalidTokenError(error instanceof Error ? error.message : String(error));
     }
   }
