@@ -10,17 +10,14 @@ describe('HTTP conventions (SPEC sections 2 and 3)', () => {
   const http = () => request(t.app.getHttpServer());
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ PUBLIC_URL: 'http://mis.hospital.local:3000' });
     token = await t.token();
   });
   afterAll(() => t.close());
 
   describe('envelope and request id', () => {
     it('wraps a success as data with meta.url, meta.code, meta.type and a new request id', async () => {
-      const res = await http()
-        .get('/api/probe/search?limit=5')
-        .set('host', 'mis.hospital.local:3000')
-        .expect(200);
+      const res = await http().get('/api/probe/search?limit=5').expect(200);
       expect(res.body).toEqual({
         data: [{ limit: 5 }],
         meta: {
@@ -52,10 +49,15 @@ describe('HTTP conventions (SPEC sections 2 and 3)', () => {
       expect(res.body.meta.request_id).toBe(res.headers['x-request-id']);
     });
 
+    it('builds meta.url from PUBLIC_URL, never from the Host a client sent', async () => {
+      const res = await http().get('/api/jobs/unknown').set('host', 'evil.example');
+      expect(res.body.meta.url).toBe('http://mis.hospital.local:3000/api/jobs/unknown');
+      expect(res.text).not.toContain('evil.example');
+    });
+
     it('ignores X-Forwarded-Proto and -Host when no proxy is trusted', async () => {
       const res = await http()
         .get('/api/jobs/unknown?x=1')
-        .set('host', 'mis.hospital.local:3000')
         .set('x-forwarded-proto', 'https')
         .set('x-forwarded-host', 'mis.example.org');
       expect(res.body.meta.url).toBe('http://mis.hospital.local:3000/api/jobs/unknown');
@@ -71,12 +73,12 @@ describe('HTTP conventions (SPEC sections 2 and 3)', () => {
 
   describe('the shared error filter', () => {
     it('answers an unknown route with 404 not_found in the envelope', async () => {
-      const res = await http().get('/api/nothing/here').set('host', 'localhost:8080').expect(404);
+      const res = await http().get('/api/nothing/here').expect(404);
       expect(res.body).toEqual({
         error: { type: 'not_found', message: expect.any(String) },
         meta: expect.objectContaining({
           code: 404,
-          url: 'http://localhost:8080/api/nothing/here',
+          url: 'http://mis.hospital.local:3000/api/nothing/here',
         }),
       });
     });
@@ -93,6 +95,45 @@ describe('HTTP conventions (SPEC sections 2 and 3)', () => {
         invalid: [{ entry_type: 'request', rules: [{ rule: 'json' }] }],
       });
       expect(res.body.meta.code).toBe(400);
+    });
+
+    it('answers an empty JSON body as corrupted JSON too', async () => {
+      const res = await http()
+        .post('/api/probe/echo')
+        .set('content-type', 'application/json')
+        .expect(400);
+      expect(res.body.error.message).toBe(
+        'Malformed request. Probably, you have sent corrupted JSON.',
+      );
+    });
+
+    it.each(['QUERY', 'PUT', 'DELETE', 'OPTIONS'])(
+      'answers %s, which no route serves, with 405 method_not_allowed and Allow, not corrupted JSON',
+      async (method) => {
+        const res = await http()[method.toLowerCase() as 'get'](`/api/anything`);
+        expect(res.status).toBe(405);
+        expect(res.headers.allow).toBe('GET, HEAD, POST');
+        expect(res.body).toEqual({
+          error: {
+            type: 'method_not_allowed',
+            message: `The method ${method} is not allowed here.`,
+          },
+          meta: expect.objectContaining({ code: 405, request_id: res.headers['x-request-id'] }),
+        });
+      },
+    );
+
+    it('answers a body nested too deep with 400 request_malformed saying so', async () => {
+      let nested: unknown = 'x';
+      for (let level = 0; level < 70; level++) nested = [nested];
+      const res = await http()
+        .post('/api/probe/echo')
+        .send({ name: 'x', items: nested })
+        .expect(400);
+      expect(res.body.error).toEqual({
+        type: 'request_malformed',
+        message: 'The request body nests objects and arrays deeper than 64 levels.',
+      });
     });
 
     it('answers a body that is not JSON with 415 content_type_invalid', async () => {
@@ -212,15 +253,49 @@ describe('HTTP conventions (SPEC sections 2 and 3)', () => {
 describe('HTTP conventions behind a trusted proxy', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ TRUST_PROXY: 'true' });
+    t = await startTestApp({ TRUST_PROXY: 'true', PUBLIC_URL: 'https://mis.hospital.example' });
   });
   afterAll(() => t.close());
+  const get = () => request(t.app.getHttpServer()).get('/api/jobs/unknown?page=2');
 
   it('builds meta.url from X-Forwarded-Proto and -Host', async () => {
-    const res = await request(t.app.getHttpServer())
-      .get('/api/jobs/unknown?page=2')
-      .set('x-forwarded-proto', 'https')
+    const res = await get()
+      .set('x-forwarded-proto', 'http')
       .set('x-forwarded-host', 'mis.example.org');
+    expect(res.body.meta.url).toBe('http://mis.example.org/api/jobs/unknown');
+  });
+
+  it('takes the scheme of PUBLIC_URL when only the host is forwarded', async () => {
+    const res = await get().set('x-forwarded-host', 'mis.example.org');
     expect(res.body.meta.url).toBe('https://mis.example.org/api/jobs/unknown');
+  });
+
+  it('falls back to PUBLIC_URL, not the Host header, when nothing is forwarded', async () => {
+    const res = await get().set('host', 'evil.example');
+    expect(res.body.meta.url).toBe('https://mis.hospital.example/api/jobs/unknown');
+  });
+});
+
+describe('meta.url without PUBLIC_URL', () => {
+  it('is the listen address, whatever Host the client sent', async () => {
+    const t = await startTestApp({ PORT: '8081' });
+    try {
+      const res = await request(t.app.getHttpServer())
+        .get('/api/jobs/unknown')
+        .set('host', 'evil.example');
+      expect(res.body.meta.url).toBe('http://localhost:8081/api/jobs/unknown');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('keeps the path prefix of a PUBLIC_URL behind a gateway', async () => {
+    const t = await startTestApp({ PUBLIC_URL: 'https://gateway.example/jobs-api/' });
+    try {
+      const res = await request(t.app.getHttpServer()).get('/api/jobs/unknown');
+      expect(res.body.meta.url).toBe('https://gateway.example/jobs-api/api/jobs/unknown');
+    } finally {
+      await t.close();
+    }
   });
 });

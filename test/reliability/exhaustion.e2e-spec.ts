@@ -29,21 +29,24 @@ function expectRefusal(answer: Answer | undefined, route: string, status: number
   return JSON.parse(answer!.body) as { error: { type: string; message: string } };
 }
 
+/** The test app's public URL: where callers reach it, whatever address they connected to. */
+const PUBLIC_URL = 'http://localhost:3000';
+
 /**
- * What the connection itself refused (a receive timeout, oversized headers), in the envelope. The
- * contract has no error type for 408 or 431: they carry `request_malformed`, the type the shared
- * filter gives every status without one of its own.
+ * What the connection itself refused (a receive timeout, oversized headers), in the envelope, with
+ * the types of their own (`request_timeout`, `request_headers_too_large`).
  */
 function expectConnectionRefusal(
   answer: Answer | undefined,
-  status: number,
+  status: 408 | 431,
   message: string,
   url: RegExp,
 ) {
   expect(answer?.status).toBe(status);
   expect(answer!.headers['content-type']).toMatch(/^application\/json/);
+  const type = status === 408 ? 'request_timeout' : 'request_headers_too_large';
   expect(JSON.parse(answer!.body)).toEqual({
-    error: { type: 'request_malformed', message },
+    error: { type, message },
     meta: {
       code: status,
       url: expect.stringMatching(url),
@@ -161,7 +164,7 @@ describe('resource exhaustion, with small limits', () => {
         expect(conn.sent).toBeLessThan(
           requestHead({ 'Content-Length': body.length }).length + body.length,
         );
-        expectTimedOut(answer, new RegExp(`^http://127\\.0\\.0\\.1${ECHO}$`));
+        expectTimedOut(answer, new RegExp(`^${PUBLIC_URL}${ECHO}$`));
       },
       SLOW_CLIENT_TEST_MS,
     );
@@ -197,8 +200,8 @@ describe('resource exhaustion, with small limits', () => {
           `Dripped headers: cut off after ${Date.now() - started} ms and ${lines} header lines`,
         );
         expect(lines).toBeLessThan(200);
-        // The request line never completed a request: the url is the address connected to.
-        expectTimedOut(conn.response(), new RegExp(`^http://127\\.0\\.0\\.1:${port}/$`));
+        // The request line never completed a request: the url is the service's root.
+        expectTimedOut(conn.response(), new RegExp(`^${PUBLIC_URL}/$`));
       },
       SLOW_CLIENT_TEST_MS,
     );
@@ -209,7 +212,7 @@ describe('resource exhaustion, with small limits', () => {
         const conn = await RawConnection.open(port);
         await conn.closed;
         expect(conn.sent).toBe(0);
-        expectTimedOut(conn.response(), new RegExp(`^http://127\\.0\\.0\\.1:${port}/$`));
+        expectTimedOut(conn.response(), new RegExp(`^${PUBLIC_URL}/$`));
       },
       SLOW_CLIENT_TEST_MS,
     );
@@ -224,7 +227,7 @@ describe('resource exhaustion, with small limits', () => {
         conn.response(),
         431,
         'The request headers are too large.',
-        new RegExp(`^http://127\\.0\\.0\\.1:${port}/$`),
+        new RegExp(`^${PUBLIC_URL}/$`),
       );
     });
 

@@ -28,6 +28,7 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     root,
     createHttpAdapter({
+      publicUrl: config.publicUrl,
       trustProxy: config.trustProxy,
       bodyLimitBytes: config.operations.bodyLimitBytes,
       receiveTimeoutMs: config.operations.requestReceiveTimeoutMs,

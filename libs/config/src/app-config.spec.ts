@@ -43,6 +43,10 @@ describe('loadConfig', () => {
       expect(config.trustProxy).toBe(false);
     });
 
+    it('is reached at its listen address, localhost for every interface', () => {
+      expect(config.publicUrl).toBe('http://localhost:3000');
+    });
+
     it('verifies tokens with a secret generated in the data folder, without issuer or audience', () => {
       expect(config.auth.key.kind).toBe('generated-secret');
       expect(
@@ -81,6 +85,15 @@ describe('loadConfig', () => {
       trustProxy: true,
     });
     expect(config.isProduction).toBe(true);
+  });
+
+  it.each([
+    [{ HOST: '10.0.0.5', PORT: '8080' }, 'http://10.0.0.5:8080'],
+    [{ HOST: '::1' }, 'http://[::1]:3000'],
+    [{ PUBLIC_URL: 'https://mis.hospital.example/' }, 'https://mis.hospital.example'],
+    [{ PUBLIC_URL: 'https://gateway.example/jobs-api' }, 'https://gateway.example/jobs-api'],
+  ])('is reached at %j: %s', (env, publicUrl) => {
+    expect(loadConfig(env).publicUrl).toBe(publicUrl);
   });
 
   it.each(['postgres://u:p@db:5432/mis', 'postgresql://db/mis'])(
@@ -124,6 +137,8 @@ describe('loadConfig', () => {
     ['AUTH_JWKS_URL', 'not-a-url'],
     ['AUTH_JWKS_URL', 'idp.example/jwks.json'],
     ['AUTH_JWKS_URL', 'ftp://idp.example/jwks.json'],
+    ['PUBLIC_URL', 'mis.example'],
+    ['PUBLIC_URL', 'https://mis.example/?a=1'],
   ])('refuses %s=%s with a ConfigError naming the variable', (name, value) => {
     expect(configError({ [name]: value }).message).toContain(name);
   });

@@ -58,6 +58,11 @@ export class AppConfig {
   readonly database: DatabaseConfig;
   readonly migrationsRun: boolean;
   readonly auth: AuthConfig;
+  /**
+   * The address callers reach the service at (`scheme://host[:port][/prefix]`, no trailing slash):
+   * `meta.url` is built from it, never from a `Host` header the client chose.
+   */
+  readonly publicUrl: string;
   readonly trustProxy: boolean;
   readonly jobs: JobsConfig;
   readonly operations: OperationsConfig;
@@ -78,11 +83,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = parseEnvironment(env);
   const nodeEnv = (vars.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
   const dataDir = resolve(vars.DATA_DIR ?? './data');
+  const host = vars.HOST ?? '0.0.0.0';
+  const port = vars.PORT ?? 3000;
 
   return new AppConfig({
     nodeEnv,
-    host: vars.HOST ?? '0.0.0.0',
-    port: vars.PORT ?? 3000,
+    host,
+    port,
     dataDir,
     database: vars.DATABASE_URL
       ? {
@@ -97,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       issuer: vars.AUTH_ISSUER,
       audience: vars.AUTH_AUDIENCE,
     },
+    publicUrl: (vars.PUBLIC_URL ?? listenUrl(host, port)).replace(/\/+$/, ''),
     trustProxy: vars.TRUST_PROXY ?? false,
     jobs: {
       // The embedded default is one process: it runs its jobs itself unless told otherwise.
@@ -120,6 +128,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       pollPerMinute: vars.RATE_LIMIT_POLL_PER_MINUTE ?? 1200,
     },
   });
+}
+
+/** The listen address as a URL; every interface (0.0.0.0, ::) is reached locally as localhost. */
+function listenUrl(host: string, port: number): string {
+  const name = ['0.0.0.0', '::', ''].includes(host)
+    ? 'localhost'
+    : host.includes(':')
+      ? `[${host}]`
+      : host;
+  return `http://${name}:${port}`;
 }
 
 function authKey(

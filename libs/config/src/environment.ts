@@ -101,6 +101,14 @@ export class EnvironmentVariables {
   @IsString()
   AUTH_AUDIENCE?: string;
 
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL' },
+  )
+  @Matches(/^[^?#]*$/, { message: 'must have no query string or fragment' })
+  PUBLIC_URL?: string;
+
   @Flag()
   TRUST_PROXY?: boolean;
 

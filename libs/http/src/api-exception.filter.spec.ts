@@ -1,7 +1,15 @@
-import { ArgumentsHost, HttpException, Logger, NotFoundException } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  HttpException,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { ApiException } from './api.exception';
 import { ApiExceptionFilter } from './api-exception.filter';
+import { PUBLIC_ADDRESS } from './envelope';
 import { InvalidEntry } from './invalid-entry';
+import { MalformedJsonError } from './json-body';
 
 const REQUEST_ID = 'req-0123456789abcdefghij';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
@@ -44,7 +52,8 @@ function fakeReply(): FakeReply {
 }
 
 function hostFor(reply: FakeReply, url = '/path?token=secret&x=1'): ArgumentsHost {
-  const request = { id: REQUEST_ID, url, protocol: 'http', host: 'localhost:3000', method: 'GET' };
+  const server = { [PUBLIC_ADDRESS]: { url: 'http://localhost:3000', trustProxy: false } };
+  const request = { id: REQUEST_ID, url, method: 'GET', headers: {}, server };
   const http = { getRequest: () => request, getResponse: () => reply, getNext: () => undefined };
   return { switchToHttp: () => http } as unknown as ArgumentsHost;
 }
@@ -68,8 +77,8 @@ describe('ApiExceptionFilter', () => {
 
   afterEach(() => jest.restoreAllMocks());
 
-  it('renders a framework 400 as request_malformed with the json rule', () => {
-    const reply = renderThrough(new HttpException('Unexpected token } in JSON', 400));
+  it('renders a body that fails to parse as request_malformed with the json rule', () => {
+    const reply = renderThrough(new MalformedJsonError('Unexpected token } in JSON'));
 
     expect(reply.statusCode).toBe(400);
     expect(reply.body).toEqual({
@@ -80,6 +89,37 @@ describe('ApiExceptionFilter', () => {
       },
       meta: metaFor(400),
     });
+  });
+
+  it.each([
+    [
+      'its own sentence',
+      new HttpException('Request body size did not match Content-Length', 400),
+      'Request body size did not match Content-Length',
+    ],
+    ['a generic sentence when it has none', new BadRequestException(), 'Malformed request.'],
+  ])(
+    'renders any other 400 as request_malformed with %s, never the json rule',
+    (_, exception, message) => {
+      const reply = renderThrough(exception);
+
+      expect(reply.statusCode).toBe(400);
+      expect(reply.body).toEqual({
+        error: { type: 'request_malformed', message },
+        meta: metaFor(400),
+      });
+    },
+  );
+
+  it.each([
+    [405, 'method_not_allowed'],
+    [408, 'request_timeout'],
+    [431, 'request_headers_too_large'],
+  ])('gives %s a type of its own: %s', (status, type) => {
+    const reply = renderThrough(new HttpException('x', status));
+
+    expect(reply.statusCode).toBe(status);
+    expect((reply.body as { error: { type: string } }).error.type).toBe(type);
   });
 
   it('sends JSON with the status it renders', () => {

@@ -6,6 +6,7 @@ import { ApiException } from './api.exception';
 import { errorEnvelope } from './envelope';
 import { ERROR_MESSAGES, errorTypeForStatus, internalErrorMessage } from './error-type';
 import { ErrorBody } from './invalid-entry';
+import { MalformedJsonError } from './json-body';
 import { REQUEST_ID_HEADER } from './request-id';
 
 interface Rendered {
@@ -19,6 +20,18 @@ const MALFORMED_JSON: ErrorBody = {
   message: ERROR_MESSAGES.malformedJson,
   invalid: [{ entry_type: 'request', rules: [{ rule: 'json' }] }],
 };
+
+/**
+ * Any other 400: the framework's own sentence saying what was wrong (Fastify's are written for
+ * clients, such as a body that does not match its Content-Length), else a generic one.
+ */
+function malformedRequest(exception: unknown): ErrorBody {
+  const message = exception instanceof HttpException ? exception.message : '';
+  return {
+    type: 'request_malformed',
+    message: message && message !== 'Bad Request' ? message : ERROR_MESSAGES.malformedRequest,
+  };
+}
 
 /** Messages for HTTP errors raised by the framework itself (routing, body parsing, guards). */
 const FRAMEWORK_MESSAGES: Partial<Record<number, string>> = {
@@ -72,8 +85,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
         headers: { 'retry-after': '5' },
       };
     }
+    if (exception instanceof MalformedJsonError) {
+      return { status: 400, body: MALFORMED_JSON, headers: {} };
+    }
     const status = exception instanceof HttpException ? exception.getStatus() : 500;
-    if (status === 400) return { status, body: MALFORMED_JSON, headers: {} };
+    if (status === 400) return { status, body: malformedRequest(exception), headers: {} };
     if (status < 500 || status === 503) {
       const type = errorTypeForStatus(status);
       const message = FRAMEWORK_MESSAGES[status] ?? 'The request could not be processed.';

@@ -11,7 +11,7 @@ const CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
   HPE_HEADER_OVERFLOW: { status: 431, message: 'The request headers are too large.' },
 };
-const MALFORMED_HTTP = { status: 400, message: 'Malformed request.' };
+const MALFORMED_HTTP = { status: 400, message: 'The request line or headers are malformed.' };
 
 /** The request last started on each connection, to name it when its receiving is cut off. */
 const started = new WeakMap<Socket, { request: FastifyRequest; reply: FastifyReply }>();
@@ -24,23 +24,24 @@ export function trackReceiving(request: FastifyRequest, reply: FastifyReply): vo
 /**
  * Answers what Node refuses on the connection itself (a request not received within the receive
  * timeout, oversized or malformed headers) in the contract's envelope, then closes the connection.
- * When the request line is not known yet, `meta.url` is the address the client connected to.
+ * When the request line is not known yet, `meta.url` is the service's public URL.
  */
-export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+export function answerClientError(
+  error: NodeJS.ErrnoException,
+  socket: Socket,
+  publicUrl: string,
+): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const current = started.get(socket);
   const receiving = current && !current.request.raw.complete ? current : undefined;
   if (socket.writable && !receiving?.reply.sent) {
     const { status, message } = CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED_HTTP;
     const requestId = receiving?.request.id ?? randomUUID();
-    const host = socket.localAddress?.includes(':')
-      ? `[${socket.localAddress}]`
-      : socket.localAddress;
     const envelope: ErrorEnvelope = {
       error: { type: errorTypeForStatus(status), message },
       meta: {
         code: status,
-        url: receiving ? requestUrl(receiving.request) : `http://${host}:${socket.localPort}/`,
+        url: receiving ? requestUrl(receiving.request) : `${publicUrl}/`,
         type: 'object',
         request_id: requestId,
       },

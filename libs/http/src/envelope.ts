@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorBody } from './invalid-entry';
 
 export interface Meta {
@@ -11,11 +11,44 @@ export interface Meta {
 export type SuccessEnvelope<T = unknown> = { data: T; meta: Meta };
 export type ErrorEnvelope = { error: ErrorBody; meta: Meta };
 
-/** `scheme://host[:port]/path` of the request; forwarded headers count only when the proxy is trusted. */
+/** Where callers reach the service: its public base URL, and whether a proxy in front is trusted. */
+export interface PublicAddress {
+  /** `scheme://host[:port][/prefix]`, without a trailing slash. */
+  url: string;
+  trustProxy: boolean;
+}
+
+export const PUBLIC_ADDRESS = Symbol('publicAddress');
+
+/** Records the public address on the Fastify instance, for `requestUrl`. */
+export function setPublicAddress(fastify: FastifyInstance, address: PublicAddress): void {
+  fastify.decorate(PUBLIC_ADDRESS, address);
+}
+
+function publicAddressOf(request: FastifyRequest): PublicAddress {
+  const address = (request.server as unknown as Record<symbol, PublicAddress | undefined>)[
+    PUBLIC_ADDRESS
+  ];
+  if (!address) throw new Error('The HTTP adapter was not created by createHttpAdapter');
+  return address;
+}
+
+/**
+ * `scheme://host[:port]/path` of the request, without its query string: the configured public
+ * URL, or what a trusted proxy forwarded (`X-Forwarded-Proto`, `X-Forwarded-Host`); never the
+ * `Host` header a client chose.
+ */
 export function requestUrl(request: FastifyRequest): string {
   const queryAt = request.url.indexOf('?');
   const path = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
-  return `${request.protocol}://${request.host}${path}`;
+  const address = publicAddressOf(request);
+  if (address.trustProxy && request.headers['x-forwarded-host']) {
+    const protocol = request.headers['x-forwarded-proto']
+      ? request.protocol
+      : new URL(address.url).protocol.slice(0, -1);
+    return `${protocol}://${request.host}${path}`;
+  }
+  return `${address.url}${path}`;
 }
 
 export function metaOf(request: FastifyRequest, code: number, data?: unknown): Meta {

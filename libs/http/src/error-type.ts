@@ -4,11 +4,14 @@ export const ERROR_STATUS = {
   access_denied: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
+  request_timeout: 408,
   request_conflict: 409,
   request_too_large: 413,
   content_type_invalid: 415,
   validation_failed: 422,
   too_many_requests: 429,
+  request_headers_too_large: 431,
   internal_error: 500,
   service_unavailable: 503,
 } as const;
@@ -17,6 +20,7 @@ export type ErrorType = keyof typeof ERROR_STATUS;
 
 export const ERROR_MESSAGES = {
   malformedJson: 'Malformed request. Probably, you have sent corrupted JSON.',
+  malformedRequest: 'Malformed request.',
   missingBearer: "Authorization header is not set or doesn't contain Bearer token",
   invalidToken: 'Invalid access token',
   conflict:

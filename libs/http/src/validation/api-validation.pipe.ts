@@ -1,4 +1,4 @@
-import { ArgumentMetadata, BadRequestException, Injectable, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
 import { ValidationError } from 'class-validator';
 import { ApiException } from '../api.exception';
 import { EntryType, InvalidEntry } from '../invalid-entry';
@@ -65,8 +65,12 @@ export class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && this.toValidate(metadata)) {
       if (!isJsonObject(value)) throw ApiException.validationFailed([BODY_NOT_AN_OBJECT]);
-      // Answered as the contract's 400 for a body that cannot be read (request_malformed).
-      if (nestsDeeperThan(value, MAX_BODY_DEPTH)) throw new BadRequestException();
+      if (nestsDeeperThan(value, MAX_BODY_DEPTH)) {
+        throw new ApiException(
+          'request_malformed',
+          `The request body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels.`,
+        );
+      }
     }
     try {
       return await super.transform(value, metadata);
