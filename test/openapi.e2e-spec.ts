@@ -6,7 +6,15 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common/enums/request-method.enum';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
+import type {
+  OpenAPIObject,
+  OperationObject,
+  ParameterObject,
+  ReferenceObject,
+  RequestBodyObject,
+  ResponseObject,
+  SchemaObject,
+} from '@nestjs/swagger';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
@@ -245,6 +253,61 @@ describe('the OpenAPI document', () => {
           );
         } else {
           expect(operation.security ?? []).toEqual([]);
+        }
+      }
+    });
+
+    it('says every request body refuses unknown properties, down to its nested objects', () => {
+      const schemas = document.components!.schemas! as Record<string, SchemaObject>;
+      const open: string[] = [];
+      const seen = new Set<object>();
+      const visit = (schema: SchemaObject | ReferenceObject | undefined, where: string): void => {
+        if (!schema || seen.has(schema)) return;
+        seen.add(schema);
+        if ('$ref' in schema) {
+          const name = schema.$ref.split('/').pop()!;
+          return visit(schemas[name], name);
+        }
+        if (schema.properties && schema.additionalProperties !== false) open.push(where);
+        for (const [name, child] of Object.entries(schema.properties ?? {})) {
+          visit(child, `${where}.${name}`);
+        }
+        visit(schema.items, `${where}[]`);
+      };
+      let bodies = 0;
+      for (const [path, operations] of Object.entries(document.paths)) {
+        for (const [verb, operation] of Object.entries(
+          operations as Record<string, OperationObject>,
+        )) {
+          const body = operation.requestBody as RequestBodyObject | undefined;
+          if (!body) continue;
+          bodies += 1;
+          visit(body.content['application/json']?.schema, `${verb} ${path}`);
+        }
+      }
+      expect(bodies).toBeGreaterThan(0);
+      expect(open).toEqual([]);
+    });
+
+    it('gives every path parameter an example, and x-request-id as optional and unconstrained', () => {
+      for (const [path, operations] of Object.entries(document.paths)) {
+        for (const operation of Object.values(operations as Record<string, OperationObject>)) {
+          for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
+            const schema = parameter.schema as SchemaObject | undefined;
+            if (parameter.in === 'path') {
+              expect({ path, name: parameter.name, example: schema?.example }).toEqual({
+                path,
+                name: parameter.name,
+                example: expect.any(String),
+              });
+            }
+            if (parameter.name === 'x-request-id') {
+              expect(parameter.required).toBe(false);
+              expect(schema).not.toHaveProperty('minLength');
+              expect(schema).not.toHaveProperty('maxLength');
+              expect(parameter.description).toMatch(/replaced/);
+            }
+          }
         }
       }
     });

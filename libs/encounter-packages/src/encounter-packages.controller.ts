@@ -19,7 +19,7 @@ export const ApiPatientIdParam = () =>
   ApiParam({
     name: 'patient_id',
     description: 'The patient (a UUID). Any other value answers 404 `Patient not found.`',
-    schema: { type: 'string', format: 'uuid' },
+    schema: { type: 'string', format: 'uuid', example: '2f9c3a4e-6d1b-4e8f-a0c7-5b3d9e1f7a24' },
   });
 
 @ApiTags('encounter packages')

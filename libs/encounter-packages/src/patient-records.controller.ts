@@ -14,11 +14,20 @@ import { ConditionDto, EncounterDto, VisitDto } from './dto/encounter-package.dt
 import { ApiPatientIdParam, assertPatientId } from './encounter-packages.controller';
 
 /** Documents a read of one record: 200 with it as submitted, 404 when the patient has none. */
-function ApiRecordResponses(entity: string, model: Type<unknown>, notFound: string) {
+function ApiRecordResponses(
+  entity: string,
+  model: Type<unknown>,
+  notFound: string,
+  exampleId: string,
+) {
   return applyDecorators(
     ApiExtraModels(model),
     ApiPatientIdParam(),
-    ApiParam({ name: 'id', description: `The ${entity} id.`, schema: { type: 'string' } }),
+    ApiParam({
+      name: 'id',
+      description: `The ${entity} id (a UUID; any other value answers 404).`,
+      schema: { type: 'string', format: 'uuid', example: exampleId },
+    }),
     ApiOkResponse({
       description: `The ${entity}, as the encounter package submitted it.`,
       schema: successEnvelopeSchema({ $ref: getSchemaPath(model) }),
@@ -56,7 +65,12 @@ export class PatientRecordsController {
     description: 'One link of a processed encounter package job.',
     scopes: [SCOPES.encounterRead],
   })
-  @ApiRecordResponses('encounter', EncounterDto, 'Encounter not found.')
+  @ApiRecordResponses(
+    'encounter',
+    EncounterDto,
+    'Encounter not found.',
+    '0f0d7c4e-2f5b-4b8e-9d47-6a3c1e2b9c10',
+  )
   async encounter(
     @Param('patient_id') patientId: string,
     @Param('id') id: string,
@@ -78,7 +92,12 @@ export class PatientRecordsController {
     description: 'One link of a processed encounter package job.',
     scopes: [SCOPES.conditionRead],
   })
-  @ApiRecordResponses('condition', ConditionDto, 'Condition not found.')
+  @ApiRecordResponses(
+    'condition',
+    ConditionDto,
+    'Condition not found.',
+    'c3f5a2d1-7e8b-4c6a-9f0e-1d2b3c4a5e60',
+  )
   async condition(
     @Param('patient_id') patientId: string,
     @Param('id') id: string,
@@ -100,7 +119,7 @@ export class PatientRecordsController {
     description: 'One link of a processed encounter package job.',
     scopes: [SCOPES.visitRead],
   })
-  @ApiRecordResponses('visit', VisitDto, 'Visit not found.')
+  @ApiRecordResponses('visit', VisitDto, 'Visit not found.', '6a0c1b0e-4b53-4d0c-9c2a-3f1f1e7b2a01')
   async visit(
     @Param('patient_id') patientId: string,
     @Param('id') id: string,

@@ -407,9 +407,10 @@ export function ApiRoute(options: ApiRouteOptions): MethodDecorator {
       name: 'x-request-id',
       required: false,
       description:
-        'Your own request id (20 to 200 visible ASCII characters), echoed in the response ' +
-        'header and `meta.request_id`; otherwise the service generates one.',
-      schema: { type: 'string', minLength: 20, maxLength: 200 },
+        'Optional: your own request id, echoed in the `x-request-id` response header and ' +
+        '`meta.request_id` when it is 20 to 200 visible ASCII characters (`!` to `~`). Any other ' +
+        'value is not refused: it is replaced by an id the service generates.',
+      schema: { type: 'string', example: 'mis-1-4f8e1c2a-poll-000042' },
     }),
     ApiErrorResponse(401),
     ApiErrorResponse(403, {

@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { OperationObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { errorEnvelope } from './envelope';
@@ -75,7 +76,44 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       BEARER_AUTH,
     )
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: HTTP_OPENAPI_MODELS });
+  return refuseUnknownProperties(
+    SwaggerModule.createDocument(app, config, { extraModels: HTTP_OPENAPI_MODELS }),
+  );
+}
+
+/**
+ * Every request body is validated with unknown properties refused (the global validation pipe's
+ * `forbidNonWhitelisted`): the schemas of request bodies, and every schema they refer to, say so
+ * with `additionalProperties: false`.
+ */
+function refuseUnknownProperties(document: OpenAPIObject): OpenAPIObject {
+  const components = document.components?.schemas ?? {};
+  const seen = new Set<object>();
+  const close = (schema: SchemaObject | ReferenceObject | undefined): void => {
+    if (!schema || seen.has(schema)) return;
+    seen.add(schema);
+    if ('$ref' in schema) {
+      close(components[schema.$ref.replace('#/components/schemas/', '')]);
+      return;
+    }
+    if (schema.type === 'object' || schema.properties) schema.additionalProperties = false;
+    for (const child of [
+      ...Object.values(schema.properties ?? {}),
+      ...(schema.allOf ?? []),
+      ...(schema.oneOf ?? []),
+      ...(schema.anyOf ?? []),
+      schema.items,
+    ]) {
+      close(child);
+    }
+  };
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations as Record<string, OperationObject>)) {
+      const body = operation?.requestBody;
+      if (body && 'content' in body) close(body.content['application/json']?.schema);
+    }
+  }
+  return document;
 }
 
 /**
