@@ -1,11 +1,13 @@
 /**
- * The polling path, `GET /api/jobs/{id}` for a pending and a processed job: the service as shipped
- * against the bare `node:http` baseline doing the same work, alternating the two, on SQLite and on
+ * The polling path, `GET /api/jobs/{id}`: a pending job, a processed one (303), an unknown id (404)
+ * and a token with a bad signature (401), on the service as shipped against the bare `node:http`
+ * baseline doing the same work (bare-server.ts), alternating the two, on SQLite and on
  * PostgreSQL. Reports req/s, p50/p99 latency, the p99 with the load held at half the peak rate,
- * peak RSS and the ratio service / bare.
+ * peak RSS and the ratio service / bare; the median of the rounds.
  *
- * Env: DURATION (s per run, default 10), ROUNDS (default 2), CONNECTIONS (default 50),
- * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/mis_bench; SKIP_POSTGRES=1 to skip).
+ * Env: DURATION (s per run, default 10), ROUNDS (default 3), CONNECTIONS (default 50),
+ * SCENARIOS (comma-separated, default all), BENCH_DATABASE_URL (default
+ * postgres://postgres@127.0.0.1:5432/mis_bench; SKIP_POSTGRES=1 to skip).
  */
 import autocannon from 'autocannon';
 import { SignJWT } from 'jose';
@@ -19,13 +21,32 @@ import { Client } from 'pg';
 
 const ROOT = join(__dirname, '..', '..');
 const DURATION = Number(process.env.DURATION ?? 10);
-const ROUNDS = Number(process.env.ROUNDS ?? 2);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const HALF_RATE_CONNECTIONS = 8;
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mis_bench';
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 const PENDING = 'BenchPendingJob000001';
 const PROCESSED = 'BenchProcessedJob0001';
+const UNKNOWN = 'BenchUnknownJob000001';
+
+/** What is polled, and with which token. */
+interface Scenario {
+  name: string;
+  id: string;
+  token: 'good' | 'bad';
+}
+const ALL_SCENARIOS: Scenario[] = [
+  { name: 'pending', id: PENDING, token: 'good' },
+  { name: 'processed', id: PROCESSED, token: 'good' },
+  { name: 'unknown id (404)', id: UNKNOWN, token: 'good' },
+  { name: 'bad token (401)', id: PENDING, token: 'bad' },
+];
+const SCENARIOS = ALL_SCENARIOS.filter((scenario) =>
+  process.env.SCENARIOS
+    ? process.env.SCENARIOS.split(',').some((name) => scenario.name.startsWith(name.trim()))
+    : true,
+);
 
 type Kind = 'service' | 'bare';
 interface Run {
@@ -44,7 +65,14 @@ async function start(kind: Kind, port: number, env: NodeJS.ProcessEnv): Promise<
   const args =
     kind === 'service'
       ? [join(ROOT, 'dist/apps/api/src/main.js')]
-      : ['-r', 'ts-node/register/transpile-only', join(__dirname, 'bare-server.ts'), String(port)];
+      : [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          join(__dirname, 'bare-server.ts'),
+          String(port),
+        ];
   // Output goes nowhere: a pipe this process is too busy to drain would slow the server down.
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -123,10 +151,12 @@ async function ensurePostgresDatabase(): Promise<boolean> {
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js')))
     execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
-  const token = await new SignJWT({ client_id: 'bench-client', scope: 'job:read' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(SECRET));
+  const sign = (secret: string) =>
+    new SignJWT({ client_id: 'bench-client', scope: 'job:read' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('2h')
+      .sign(new TextEncoder().encode(secret));
+  const tokens = { good: await sign(SECRET), bad: await sign(`${SECRET}-not-the-same`) };
   const dataDir = mkdtempSync(join(tmpdir(), 'mis-jobs-bench-'));
   const databases: [string, NodeJS.ProcessEnv][] = [['sqlite', { DATA_DIR: dataDir }]];
   if (await ensurePostgresDatabase())
@@ -146,10 +176,9 @@ async function main(): Promise<void> {
     migrator.kill('SIGTERM');
     await once(migrator, 'exit');
     await seed(database, env);
-    for (const [job, id] of [
-      ['pending', PENDING],
-      ['processed', PROCESSED],
-    ]) {
+    for (const { name: job, id, token: which } of SCENARIOS) {
+      const token = tokens[which];
+      const expected = { good: [200, 303, 404], bad: [401] }[which];
       for (let round = 0; round < ROUNDS; round++) {
         let servicePeak = 0;
         for (const kind of ['service', 'bare'] as Kind[]) {
@@ -162,8 +191,13 @@ async function main(): Promise<void> {
             };
             await autocannon({ ...options, duration: 1 });
             const result = await autocannon({ ...options, duration: DURATION });
-            if (result.errors > 0 || result.requests.total === 0)
-              throw new Error(`${kind} failed: ${result.errors} errors`);
+            const statuses = Object.entries(result.statusCodeStats ?? {}).filter(
+              ([code]) => !expected.includes(Number(code)),
+            );
+            if (result.errors > 0 || result.requests.total === 0 || statuses.length > 0)
+              throw new Error(
+                `${kind} failed: ${result.errors} errors, unexpected statuses ${JSON.stringify(statuses)}`,
+              );
             if (kind === 'service') servicePeak = result.requests.average;
             // Both at half the service's peak rate, from few connections: autocannon paces a
             // fixed rate in bursts per connection, which alone adds tens of ms at 50 of them.
@@ -196,23 +230,27 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 
   console.log(
-    `\nnode ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${CONNECTIONS} connections, ${DURATION} s x ${ROUNDS} rounds\n`,
+    `\nnode ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${CONNECTIONS} connections, ${DURATION} s x ${ROUNDS} rounds (medians)\n`,
   );
   console.log(
     '| database | job | service req/s | bare req/s | ratio | service p50/p99 ms | bare p50/p99 ms | p99 ms at half the service peak, service / bare | service / bare peak RSS MB |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  };
   for (const [database] of databases) {
-    for (const job of ['pending', 'processed']) {
+    for (const { name: job } of SCENARIOS) {
       const of = (kind: Kind) =>
         runs.filter((r) => r.database === database && r.job === job && r.kind === kind);
       const [service, bare] = [of('service'), of('bare')];
-      const ratio = mean(service.map((r) => r.rps)) / mean(bare.map((r) => r.rps));
+      const ratio = median(service.map((r) => r.rps)) / median(bare.map((r) => r.rps));
       console.log(
-        `| ${database} | ${job} | ${Math.round(mean(service.map((r) => r.rps)))} | ${Math.round(mean(bare.map((r) => r.rps)))} | ${ratio.toFixed(2)} | ` +
-          `${mean(service.map((r) => r.p50)).toFixed(0)}/${mean(service.map((r) => r.p99)).toFixed(0)} | ${mean(bare.map((r) => r.p50)).toFixed(0)}/${mean(bare.map((r) => r.p99)).toFixed(0)} | ` +
-          `${mean(service.map((r) => r.halfRateP99)).toFixed(0)} / ${mean(bare.map((r) => r.halfRateP99)).toFixed(0)} | ` +
+        `| ${database} | ${job} | ${Math.round(median(service.map((r) => r.rps)))} | ${Math.round(median(bare.map((r) => r.rps)))} | ${ratio.toFixed(2)} | ` +
+          `${median(service.map((r) => r.p50)).toFixed(0)}/${median(service.map((r) => r.p99)).toFixed(0)} | ${median(bare.map((r) => r.p50)).toFixed(0)}/${median(bare.map((r) => r.p99)).toFixed(0)} | ` +
+          `${median(service.map((r) => r.halfRateP99)).toFixed(0)} / ${median(bare.map((r) => r.halfRateP99)).toFixed(0)} | ` +
           `${Math.max(...service.map((r) => r.rssMb))} / ${Math.max(...bare.map((r) => r.rssMb))} |`,
       );
     }
