@@ -11,6 +11,7 @@ const TIMEOUT_MS = 5 * 60_000;
 const BENCHMARKS: [string, Record<string, string>][] = [
   ['http-adapter', { DURATION: '1', ROUNDS: '1', CONNECTIONS: '5' }],
   ['polling', { DURATION: '1', ROUNDS: '1', CONNECTIONS: '5' }],
+  ['submission', { DURATION: '1', ROUNDS: '1', CONNECTIONS: '5' }],
   [
     'engine',
     { JOBS: '100', ROUNDS: '1', LATENCY_JOBS: '10', LATENCY_RATE: '50', PGBOSS_BATCH: '20' },
