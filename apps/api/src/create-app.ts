@@ -1,7 +1,7 @@
 import { AppConfig } from '@app/config';
 import { DataSourceExtras } from '@app/database';
 import { createHttpAdapter, setupOpenApi } from '@app/http';
-import { LoggingOptions, recordHttpMetrics } from '@app/observability';
+import { LoggingOptions, observeRequests, SERVICE_LOGGER } from '@app/observability';
 import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -32,6 +32,7 @@ export async function createApp(
       trustProxy: config.trustProxy,
       bodyLimitBytes: config.operations.bodyLimitBytes,
       receiveTimeoutMs: config.operations.requestReceiveTimeoutMs,
+      requestTimeoutMs: config.operations.requestTimeoutMs,
     }),
     {
       bodyParser: false,
@@ -46,7 +47,7 @@ export async function createApp(
     // tests) would otherwise keep buffering every framework line.
     app.flushLogs();
   }
-  recordHttpMetrics(app.getHttpAdapter().getInstance());
+  observeRequests(app.getHttpAdapter().getInstance(), app.get(SERVICE_LOGGER));
   // Before init: Fastify takes no new routes once it is ready.
   setupOpenApi(app);
   return app;

@@ -1,4 +1,4 @@
-import { ApiException, ERROR_MESSAGES, requestLogFields } from '@app/http';
+import { ApiException, ERROR_MESSAGES } from '@app/http';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
@@ -44,7 +44,6 @@ export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) 
       }
       this.verified.remember(token, client);
     }
-    requestLogFields(request.raw).clientId = client.clientId;
     return client;
   }
 }

@@ -292,9 +292,8 @@ describe('ApiExceptionFilter', () => {
 
       expect(errorId).toBeDefined();
       expect(logged).toHaveBeenCalledTimes(1);
-      const [line, detail] = logged.mock.calls[0] as [string, string];
-      expect(line).toContain(`error_id=${errorId}`);
-      expect(line).toContain(REQUEST_ID);
+      const [fields, detail] = logged.mock.calls[0] as [object, string];
+      expect(fields).toEqual({ request_id: REQUEST_ID, error_id: errorId });
       expect(detail).toContain('SELECT * FROM secrets');
     });
 

@@ -78,7 +78,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       };
     }
     if (isDatabaseUnavailable(exception)) {
-      this.logger.warn(`Database unavailable: ${(exception as Error).message}`);
+      this.logger.warn(
+        { request_id: request?.id },
+        `Database unavailable: ${(exception as Error).message}`,
+      );
       return {
         status: 503,
         body: { type: 'service_unavailable', message: ERROR_MESSAGES.unavailable },
@@ -103,8 +106,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const errorId = randomUUID();
     const detail = exception instanceof Error ? (exception.stack ?? exception.message) : exception;
     this.logger.error(
-      `error_id=${errorId} request_id=${request?.id ?? '-'} ${request?.method ?? ''} ${request?.url ?? ''}`,
-      detail,
+      { request_id: request?.id, error_id: errorId },
+      `${request?.method ?? ''} ${request?.url ?? ''} failed: ${String(detail)}`,
     );
     return {
       status: 500,

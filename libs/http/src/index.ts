@@ -1,6 +1,5 @@
 export { ApiException } from './api.exception';
 export { ApiExceptionFilter } from './api-exception.filter';
-export { EnvelopeInterceptor } from './envelope.interceptor';
 export { successEnvelope, errorEnvelope, requestUrl } from './envelope';
 export type { Meta, SuccessEnvelope, ErrorEnvelope } from './envelope';
 export {
@@ -14,10 +13,8 @@ export type { EntryType, ErrorBody, InvalidEntry, InvalidRule, RuleParams } from
 export { createHttpAdapter } from './fastify-adapter';
 export type { HttpAdapterOptions } from './fastify-adapter';
 export { HttpConventionsModule } from './http-conventions.module';
-export { REQUEST_ID_HEADER, requestIdOf, requestLogFields } from './request-id';
-export type { RequestLogFields } from './request-id';
+export { REQUEST_ID_HEADER } from './request-id';
 export { ApiValidationPipe } from './validation/api-validation.pipe';
 export { toInvalidEntries } from './validation/invalid-entries';
 export * from './openapi';
 export { preferredWaitSeconds, MAX_WAIT_SECONDS } from './prefer-wait';
-export { RequestTimeoutInterceptor } from './request-timeout.interceptor';

@@ -19,7 +19,7 @@ export { Job } from './job.entity';
 export { newJobId, isJobId } from './job-id';
 // For tests, tools and operations; modules use JobsService.
 export { JobsRepository } from './jobs.repository';
-export type { NewJob } from './jobs.repository';
+export type { JobStatus, NewJob } from './jobs.repository';
 export { JobWorker } from './engine/job-worker';
 export { WorkersRepository, WORKER_LIVE_MS } from './engine/workers.repository';
 export { JobRetention } from './engine/job-retention';

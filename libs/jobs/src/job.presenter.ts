@@ -1,6 +1,6 @@
 import { ErrorBody } from '@app/http';
 import type { FastifyReply } from 'fastify';
-import { Job } from './job.entity';
+import { JobStatus } from './jobs.repository';
 import { JobLink } from './job-result';
 import { publicStatusOf } from './job-state';
 
@@ -35,7 +35,7 @@ export function retryAfterSeconds(eta: Date, now: Date): number {
 }
 
 /** Maps a job to its answer, one branch per row of the status table (SPEC section 4). */
-export function presentJob(job: Job, now: Date = new Date()): JobView {
+export function presentJob(job: JobStatus, now: Date = new Date()): JobView {
   const eta = job.eta.toISOString();
   const status = publicStatusOf(job.state);
 
@@ -82,7 +82,7 @@ export function presentJob(job: Job, now: Date = new Date()): JobView {
  */
 export function renderEnqueued(
   reply: FastifyReply,
-  enqueued: { job: Job; created: boolean },
+  enqueued: { job: JobStatus; created: boolean },
   now: Date = new Date(),
 ): JobData {
   const view = presentJob(enqueued.job, now);

@@ -18,6 +18,18 @@ export interface Completion {
   lastError?: string | null;
 }
 
+/** What callers see of a job: its status and result (the status route, the long poll). */
+export type JobStatus = Pick<Job, 'id' | 'clientId' | 'state' | 'statusCode' | 'result' | 'eta'>;
+
+interface StatusRow {
+  id: string;
+  client_id: string;
+  state: JobState;
+  status_code: number | null;
+  result: string | null;
+  eta: unknown;
+}
+
 /** A claimed job's identity and fencing token. */
 export interface Claim {
   id: string;
@@ -35,15 +47,25 @@ export class JobsRepository {
   ) {}
 
   /**
-   * The job with this id, only when it belongs to this client. The polling path: one primary-key
-   * read in plain SQL (the query builder costs more than the query itself here).
+   * What a caller may see of the job with this id, only when it belongs to this client. The
+   * polling path: one primary-key read of the columns the answer needs (never the payload), in
+   * plain SQL (the query builder costs more than the query itself here).
    */
-  async findVisible(id: string, clientId: string): Promise<Job | null> {
-    const [row] = await this.db.query<Record<string, unknown>>(
-      'SELECT * FROM jobs WHERE id = :id AND client_id = :clientId',
+  async findVisible(id: string, clientId: string): Promise<JobStatus | null> {
+    const [row] = await this.db.query<StatusRow>(
+      `SELECT id, client_id, state, status_code, result, eta FROM jobs
+        WHERE id = :id AND client_id = :clientId`,
       { id, clientId },
     );
-    return row ? this.hydrate(row) : null;
+    if (!row) return null;
+    return {
+      id: row.id,
+      clientId: row.client_id,
+      state: row.state,
+      statusCode: row.status_code,
+      result: row.result === null ? null : (JSON.parse(row.result) as JobResult),
+      eta: this.db.fromDatabase(row.eta)!,
+    };
   }
 
   findById(id: string): Promise<Job | null> {

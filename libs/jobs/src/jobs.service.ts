@@ -11,7 +11,7 @@ import { JobWaiters } from './engine/job-waiters';
 import { isJobId } from './job-id';
 import { isPending } from './job-state';
 import { Job } from './job.entity';
-import { JobsRepository } from './jobs.repository';
+import { JobsRepository, JobStatus } from './jobs.repository';
 
 export const JOB_NOT_FOUND = 'Job not found.';
 
@@ -83,7 +83,7 @@ export class JobsService {
    * The job, when it exists and belongs to this client. An unknown id, a malformed id and another
    * client's job all answer the same 404, so ids cannot be probed.
    */
-  async getForClient(id: string, clientId: string): Promise<Job> {
+  async getForClient(id: string, clientId: string): Promise<JobStatus> {
     const job = isJobId(id) ? await this.jobs.findVisible(id, clientId) : null;
     if (!job) throw ApiException.notFound(JOB_NOT_FOUND);
     return job;
@@ -99,7 +99,7 @@ export class JobsService {
    * event, it reads the job once more; it never polls the database. When the process shuts down
    * it is woken too, and answers with the job as it reads it then.
    */
-  async waitForFinish(job: Job, ms: number, signal?: AbortSignal): Promise<Job> {
+  async waitForFinish(job: JobStatus, ms: number, signal?: AbortSignal): Promise<JobStatus> {
     const slot = this.waiters.admit(job.clientId);
     const deadline = Date.now() + ms;
     try {

@@ -1,7 +1,7 @@
-export { LoggingModule, REDACTED_PATHS } from './logging.module';
+export { LoggingModule, REDACTED_PATHS, SERVICE_LOGGER } from './logging.module';
 export type { LoggingOptions } from './logging.module';
 export { MetricsModule } from './metrics.module';
-export { recordHttpMetrics } from './http-metrics';
+export { observeRequests } from './request-log';
 export {
   metricsRegistry,
   jobsEnqueued,

@@ -1,9 +1,7 @@
 import { AppConfig } from '@app/config';
-import { requestIdOf, requestLogFields } from '@app/http';
 import { DynamicModule, Module } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream, TransportSingleOptions } from 'pino';
+import pino, { DestinationStream, Logger, TransportSingleOptions } from 'pino';
 
 /** Never logged: credentials and anything that could carry patient data. */
 export const REDACTED_PATHS = [
@@ -18,9 +16,12 @@ export const REDACTED_PATHS = [
   'body',
 ];
 
-function withRequestFields(req: IncomingMessage, line: object): object {
-  const fields = requestLogFields(req);
-  return { ...line, route: fields.route, client_id: fields.clientId };
+/** The service's pino logger: the one every line goes through (`observeRequests` uses it too). */
+export const SERVICE_LOGGER = Symbol('SERVICE_LOGGER');
+
+export interface LoggingOptions {
+  /** Where log lines go (the tests capture them); standard output by default. */
+  stream?: DestinationStream;
 }
 
 /**
@@ -42,60 +43,36 @@ export function prettyTransport(
   }
 }
 
-export interface LoggingOptions {
-  /** Where log lines go (the tests capture them); standard output by default. */
-  stream?: DestinationStream;
+function createServiceLogger(config: AppConfig, options: LoggingOptions): Logger {
+  const settings = {
+    level: config.operations.logLevel,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    transport: prettyTransport(config, options),
+  };
+  return options.stream ? pino(settings, options.stream) : pino(settings);
 }
 
 /**
- * Structured logs with pino: one JSON line per request with `request_id`, the client, the route,
- * the status and the duration, and the same `request_id` on every line logged while serving it.
- * Request lines carry the method and URL only: no headers, no bodies. Pretty output in development.
+ * Structured logs with pino: nestjs-pino is Nest's logger (framework lines and every `Logger` of
+ * the service), over the service's own pino logger. Requests are logged by `observeRequests` from
+ * a Fastify hook, one line each, not by a middleware: nestjs-pino's request middleware is applied
+ * to no route.
  */
 @Module({})
 export class LoggingModule {
   static forRoot(options: LoggingOptions = {}): DynamicModule {
+    const serviceLogger = {
+      provide: SERVICE_LOGGER,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => createServiceLogger(config, options),
+    };
     return {
       module: LoggingModule,
       imports: [
         LoggerModule.forRootAsync({
-          inject: [AppConfig],
-          useFactory: (config: AppConfig) => {
-            return {
-              pinoHttp: {
-                level: config.operations.logLevel,
-                stream: options.stream,
-                transport: prettyTransport(config, options),
-                genReqId: (req: IncomingMessage) => requestIdOf(req),
-                // `request_id` is bound to every line logged while serving the request; the
-                // request line itself goes only on the line that closes it.
-                quietReqLogger: true,
-                customAttributeKeys: { reqId: 'request_id', responseTime: 'duration_ms' },
-                // Only on the line that closes the request: by then the route and client are known.
-                customSuccessObject: (req: IncomingMessage, _res: ServerResponse, line: object) =>
-                  withRequestFields(req, line),
-                // The error itself is logged where it is handled (with its error id); pino-http's
-                // own ("failed with status code 500") would only add a stack of its own.
-                customErrorObject: (
-                  req: IncomingMessage,
-                  _res: ServerResponse,
-                  _error: Error,
-                  line: Record<string, unknown>,
-                ) => withRequestFields(req, { ...line, err: undefined }),
-                // A 5xx is an error for whoever watches the logs; the rest is traffic.
-                customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-                  error || res.statusCode >= 500 ? 'error' : 'info',
-                serializers: {
-                  req: (req: { method: string; url: string }) => ({
-                    method: req.method,
-                    url: req.url,
-                  }),
-                  res: (res: ServerResponse) => ({ status: res.statusCode }),
-                },
-                redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-              },
-            };
-          },
+          providers: [serviceLogger],
+          inject: [SERVICE_LOGGER],
+          useFactory: (logger: Logger) => ({ pinoHttp: { logger }, forRoutes: [] }),
         }),
       ],
     };
