@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage } from 'node:http';
 import pino from 'pino';
 import { Histogram, Registry } from 'prom-client';
-import { SlidingWindowStorage } from '../../libs/auth/src/sliding-window.storage';
+import { SlidingWindowCounters } from '../../libs/auth/src/sliding-window-counters';
 import { VerifiedTokens } from '../../libs/auth/src/verified-tokens';
 
 export interface BareClient {
@@ -42,7 +42,7 @@ const duration = new Histogram({
   registers: [new Registry()],
 });
 const verified = new VerifiedTokens();
-const budgets = new SlidingWindowStorage();
+const budgets = new SlidingWindowCounters();
 
 export const refusal = (code: number, type: string, message: string): Answer => [
   code,
@@ -79,16 +79,10 @@ export async function authorize(
   }
   request.clientId = client.clientId;
   if (!client.scopes.has(scope)) return refusal(403, 'forbidden', `Missing allowances: ${scope}`);
-  const spent = await budgets.increment(
-    `${budget.name}:client:${client.clientId}`,
-    60_000,
-    budget.perMinute,
-    0,
-    budget.name,
-  );
-  if (spent.isBlocked) {
+  const spent = budgets.spend(`${budget.name}:client:${client.clientId}`, 60_000, budget.perMinute);
+  if (!spent.admitted) {
     const [code, body] = refusal(429, 'too_many_requests', 'Too many requests.');
-    return [code, body, { 'retry-after': String(spent.timeToBlockExpire) }];
+    return [code, body, { 'retry-after': String(spent.retryAfterSeconds) }];
   }
   return client;
 }

@@ -1,4 +1,4 @@
-import { AuthenticatedClient, CurrentClient, Public, Scopes, SCOPES } from '@app/auth';
+import { AuthenticatedClient, AuthModule, CurrentClient, Public, Scopes, SCOPES } from '@app/auth';
 import { JobData, JobsModule, JobsService, renderEnqueued } from '@app/jobs';
 import { Body, Controller, Get, Module, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -98,5 +98,8 @@ class ProbeThingsController {
   }
 }
 
-@Module({ imports: [JobsModule], controllers: [ProbeController, ProbeThingsController] })
+@Module({
+  imports: [JobsModule, AuthModule],
+  controllers: [ProbeController, ProbeThingsController],
+})
 export class ProbeModule {}

@@ -23,6 +23,23 @@ export function routeAccess(
   handler: Handler,
   controller: Controller,
 ): RouteAccess {
+  let byController = declared.get(handler);
+  if (!byController) {
+    byController = new WeakMap();
+    declared.set(handler, byController);
+  }
+  let access = byController.get(controller);
+  if (!access) {
+    access = readAccess(reflector, handler, controller);
+    byController.set(controller, access);
+  }
+  return access;
+}
+
+/** What each route declares, read from its metadata once (the guards ask on every request). */
+const declared = new WeakMap<Handler, WeakMap<Controller, RouteAccess>>();
+
+function readAccess(reflector: Reflector, handler: Handler, controller: Controller): RouteAccess {
   for (const target of [handler, controller]) {
     if (reflector.get(Public, target)) return { kind: 'public' };
     const scopes = reflector.get(RequiredScopes, target);

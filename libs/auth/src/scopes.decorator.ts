@@ -1,7 +1,7 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
 import { RequiredScopes } from './access-metadata';
 import { BearerAuthGuard } from './bearer-auth.guard';
-import { ClientThrottlerGuard } from './client-throttler.guard';
+import { ClientRateLimitGuard } from './client-rate-limit.guard';
 import { Scope } from './scopes';
 import { ScopesGuard } from './scopes.guard';
 
@@ -12,6 +12,6 @@ import { ScopesGuard } from './scopes.guard';
 export function Scopes(...scopes: [Scope, ...Scope[]]): ClassDecorator & MethodDecorator {
   return applyDecorators(
     RequiredScopes(scopes),
-    UseGuards(BearerAuthGuard, ScopesGuard, ClientThrottlerGuard),
+    UseGuards(BearerAuthGuard, ScopesGuard, ClientRateLimitGuard),
   );
 }

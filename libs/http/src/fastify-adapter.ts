@@ -66,6 +66,8 @@ export function createHttpAdapter(options: HttpAdapterOptions): FastifyAdapter {
     requestIdHeader: false,
     logger: false,
     frameworkErrors: answerUnroutableUrl,
+    // No route runs Nest middleware (requests are logged from a Fastify hook): no middie either.
+    skipMiddie: true,
   });
   const fastify = adapter.getInstance();
   setPublicAddress(fastify, { url: options.publicUrl, trustProxy: options.trustProxy });

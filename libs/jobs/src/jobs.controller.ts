@@ -1,8 +1,8 @@
-import { AuthenticatedClient, CurrentClient, Scopes, SCOPES } from '@app/auth';
+import { AuthenticatedClient, Scopes, SCOPES } from '@app/auth';
 import { ApiRoute, preferredWaitSeconds } from '@app/http';
-import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isPending } from './job-state';
 import { ApiJobStatusResponses } from './job.openapi';
 import { JobData, presentJob } from './job.presenter';
@@ -28,13 +28,11 @@ export class JobsController {
   })
   @ApiJobStatusResponses()
   async getJob(
-    @Param('id') id: string,
-    @Headers('prefer') prefer: string | undefined,
-    @CurrentClient() client: AuthenticatedClient,
+    @Req() request: FastifyRequest<{ Params: { id: string } }> & { user: AuthenticatedClient },
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobData> {
-    let job = await this.jobs.getForClient(id, client.clientId);
-    const wait = preferredWaitSeconds(prefer);
+    let job = await this.jobs.getForClient(request.params.id, request.user.clientId);
+    const wait = preferredWaitSeconds(request.headers.prefer);
     if (wait > 0 && isPending(job.state)) {
       const gone = new AbortController();
       const abort = () => gone.abort();

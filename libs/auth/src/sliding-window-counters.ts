@@ -1,6 +1,11 @@
-import { ThrottlerStorage } from '@nestjs/throttler';
+/** Whether a request fits its budget: admitted, or refused until `retryAfterSeconds`. */
+export interface Spent {
+  admitted: boolean;
+  /** Seconds until one more request fits under the limit (0 when admitted). */
+  retryAfterSeconds: number;
+}
 
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+const ADMITTED: Spent = Object.freeze({ admitted: true, retryAfterSeconds: 0 });
 
 interface Window {
   /** When the current window began (ms). */
@@ -12,14 +17,13 @@ interface Window {
 /**
  * Rate-limit counters in memory with the sliding-window-counter estimate: the hits of the current
  * window plus the previous window's hits weighted by how much of it still overlaps the last `ttl`.
- * Each request costs O(1) time and memory, whatever the limit. (The library's default storage
- * keeps one timestamp per hit and scans them on every request: O(limit) per request.)
+ * Each request costs O(1) time and memory, whatever the limit, and nothing asynchronous.
  *
  * Refused requests are not counted, so a client that keeps retrying is admitted again as soon as
- * its rate falls below the limit; `timeToBlockExpire` says when that will be. Clients idle for two
+ * its rate falls below the limit; `retryAfterSeconds` says when that will be. Clients idle for two
  * windows are forgotten by a sweep that runs at most once per window, on a request (no timer).
  */
-export class SlidingWindowStorage implements ThrottlerStorage {
+export class SlidingWindowCounters {
   private readonly windows = new Map<string, Window>();
   private lastSweep: number;
 
@@ -27,33 +31,19 @@ export class SlidingWindowStorage implements ThrottlerStorage {
     this.lastSweep = now();
   }
 
-  increment(
-    key: string,
-    ttl: number,
-    limit: number,
-    _blockDuration: number,
-    throttlerName: string,
-  ): Promise<ThrottlerStorageRecord> {
+  /** Spends one request of the budget `key` (at most `limit` per `ttl` ms), unless it is spent. */
+  spend(key: string, ttl: number, limit: number): Spent {
     const at = this.now();
-    const window = this.windowAt(`${throttlerName}\u0000${key}`, ttl, at);
-    const elapsed = at - window.startedAt;
-    const estimate = window.previous * (1 - elapsed / ttl) + window.current;
-    const timeToExpire = Math.ceil((window.startedAt + ttl - at) / 1000);
+    const window = this.windowAt(key, ttl, at);
+    const estimate = window.previous * (1 - (at - window.startedAt) / ttl) + window.current;
     if (estimate + 1 > limit) {
-      return Promise.resolve({
-        totalHits: Math.ceil(estimate) + 1,
-        timeToExpire,
-        isBlocked: true,
-        timeToBlockExpire: this.secondsUntilAdmitted(window, ttl, limit, at),
-      });
+      return {
+        admitted: false,
+        retryAfterSeconds: this.secondsUntilAdmitted(window, ttl, limit, at),
+      };
     }
     window.current += 1;
-    return Promise.resolve({
-      totalHits: Math.ceil(estimate) + 1,
-      timeToExpire,
-      isBlocked: false,
-      timeToBlockExpire: 0,
-    });
+    return ADMITTED;
   }
 
   private windowAt(id: string, ttl: number, at: number): Window {
