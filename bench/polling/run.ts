@@ -16,6 +16,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import {
+  compileBare,
   ensurePostgresDatabase,
   ensureServiceBuilt,
   Kind,
@@ -28,7 +29,6 @@ import {
   table,
 } from '../support/http-runs';
 
-const BARE = join(__dirname, 'bare-server.ts');
 const DURATION = Number(process.env.DURATION ?? 10);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
@@ -91,6 +91,7 @@ async function seed(database: string, env: NodeJS.ProcessEnv): Promise<void> {
 
 async function main(): Promise<void> {
   ensureServiceBuilt();
+  const BARE = compileBare(join(__dirname, 'bare-server.ts'));
   const sign = (secret: string) =>
     new SignJWT({ client_id: 'bench-client', scope: 'job:read' })
       .setProtectedHeader({ alg: 'HS256' })

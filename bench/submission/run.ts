@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { packageWith } from '../../test/support/encounter-package';
 import {
+  compileBare,
   ensurePostgresDatabase,
   ensureServiceBuilt,
   Kind,
@@ -28,7 +29,6 @@ import {
   table,
 } from '../support/http-runs';
 
-const BARE = join(__dirname, 'bare-server.ts');
 const DURATION = Number(process.env.DURATION ?? 10);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
@@ -45,6 +45,7 @@ async function emptyJobs(env: NodeJS.ProcessEnv): Promise<void> {
 
 async function main(): Promise<void> {
   ensureServiceBuilt();
+  const BARE = compileBare(join(__dirname, 'bare-server.ts'));
   const token = await new SignJWT({ client_id: 'bench-client', scope: 'encounter:write' })
     .setProtectedHeader({ alg: 'HS256' })
     .setExpirationTime('2h')

@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Client } from 'pg';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -34,17 +34,30 @@ export function ensureServiceBuilt(): void {
     execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
 }
 
-/** Starts the built service, or the bare baseline `bareScript`, and waits until it answers. */
+/**
+ * Compiles a bare baseline to JavaScript (under `dist/bench/`, beside the service's build) and
+ * returns its entry: it runs on plain `node` as the service does, without TypeScript's compiler
+ * in its memory.
+ */
+export function compileBare(script: string): string {
+  const outDir = join(ROOT, 'dist', 'bench');
+  execSync(
+    `npx tsc --outDir ${outDir} --rootDir . --module commonjs --target es2022 ` +
+      `--esModuleInterop --skipLibCheck --sourceMap false ${relative(ROOT, script)}`,
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  return join(outDir, relative(ROOT, script)).replace(/\.ts$/, '.js');
+}
+
+/** Starts the built service, or the compiled bare baseline, and waits until it answers. */
 export async function startServer(
   kind: Kind,
-  bareScript: string,
+  bareEntry: string,
   port: number,
   env: NodeJS.ProcessEnv,
 ): Promise<ChildProcess> {
   const args =
-    kind === 'service'
-      ? [join(ROOT, 'dist/apps/api/src/main.js')]
-      : ['-r', 'ts-node/register/transpile-only', bareScript, String(port)];
+    kind === 'service' ? [join(ROOT, 'dist/apps/api/src/main.js')] : [bareEntry, String(port)];
   // Output goes nowhere: a pipe this process is too busy to drain would slow the server down.
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
