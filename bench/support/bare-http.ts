@@ -1,6 +1,7 @@
 /**
  * What the bare baselines of the HTTP benchmarks do on every request, as the service does it: the
- * request id, the bearer token against the same verified-token memory (jose on a miss), the
+ * request id, the bearer token against the same memory of tokens verified and refused (jose on a
+ * miss), the
  * client's rate-limit counter, a request timeout armed and cleared, the envelope with `meta`, the
  * request-duration histogram and one JSON log line through pino to standard output.
  */
@@ -10,7 +11,7 @@ import { createServer, IncomingMessage } from 'node:http';
 import pino from 'pino';
 import { Histogram, Registry } from 'prom-client';
 import { SlidingWindowCounters } from '../../libs/auth/src/sliding-window-counters';
-import { VerifiedTokens } from '../../libs/auth/src/verified-tokens';
+import { REFUSED, VerifiedTokens } from '../../libs/auth/src/verified-tokens';
 
 export interface BareClient {
   clientId: string;
@@ -60,7 +61,9 @@ export async function authorize(
   const match = header ? BEARER.exec(header) : null;
   if (!match) return refusal(401, 'access_denied', 'No bearer token');
   const token = match[1];
-  let client = verified.get(token);
+  const known = verified.get(token);
+  if (known === REFUSED) return refusal(401, 'access_denied', 'Invalid access token');
+  let client = known;
   if (!client) {
     try {
       const { payload } = await jwtVerify(token, secret, {
@@ -73,6 +76,7 @@ export async function authorize(
         scopes: new Set(scopes.split(' ').filter(Boolean)),
       };
     } catch {
+      verified.refuse(token);
       return refusal(401, 'access_denied', 'Invalid access token');
     }
     verified.remember(token, client);

@@ -55,10 +55,19 @@ describe('TokenVerifier with a shared secret', () => {
     await expect(verifier.verify(token)).rejects.toThrow(InvalidTokenError);
   });
 
-  it('rejects a token not yet valid (nbf in the future)', async () => {
+  it('rejects a token not yet valid (nbf in the future), as a refusal that may not last', async () => {
     const token = await signHs256({ client_id: 'mis-1', nbf: nowSeconds() + 600 });
 
-    await expect(verifier.verify(token)).rejects.toThrow(InvalidTokenError);
+    const refusal = await verifier.verify(token).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(InvalidTokenError);
+    expect((refusal as InvalidTokenError).lasting).toBe(false);
+  });
+
+  it('rejects a badly signed token for good', async () => {
+    const refusal = await verifier
+      .verify(await signHs256(undefined, OTHER_SECRET))
+      .catch((error: unknown) => error);
+    expect((refusal as InvalidTokenError).lasting).toBe(true);
   });
 
   it('rejects a token signed with another secret', async () => {

@@ -6,7 +6,22 @@ import { KeyServerUnavailableError } from './remote-key-set';
 import { clientFromClaims, hasDuplicateMembers } from './token-claims';
 import { resolveTokenKey, TokenKey } from './token-key';
 
-export class InvalidTokenError extends Error {}
+export class InvalidTokenError extends Error {
+  /**
+   * Whether the same token will be refused again, whenever it is sent: true unless it is not valid
+   * yet (`nbf`) or its key was not found (the key set may publish it a moment later).
+   */
+  readonly lasting: boolean;
+
+  constructor(message: string, cause?: unknown) {
+    super(message);
+    const { code, claim } = (cause ?? {}) as { code?: unknown; claim?: unknown };
+    this.lasting = !(
+      (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'nbf') ||
+      code === 'ERR_JWKS_NO_MATCHING_KEY'
+    );
+  }
+}
 
 /** Verifies bearer tokens (JWT) against the configured key, issuer and audience. */
 @Injectable()
@@ -36,7 +51,7 @@ export class TokenVerifier {
       return clientFromClaims(payload);
     } catch (error) {
       if (error instanceof KeyServerUnavailableError) throw error;
-      throw new InvalidTokenError(error instanceof Error ? error.message : String(error));
+      throw new InvalidTokenError(error instanceof Error ? error.message : String(error), error);
     }
   }
 }

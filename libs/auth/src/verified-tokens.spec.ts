@@ -1,6 +1,6 @@
 import { UnsecuredJWT } from 'jose';
 import { AuthenticatedClient } from './authenticated-client';
-import { VerifiedTokens } from './verified-tokens';
+import { REFUSED, VerifiedTokens } from './verified-tokens';
 
 const client: AuthenticatedClient = { clientId: 'mis-1', scopes: new Set(['job:read']) };
 const tokenExpiringAt = (seconds: number) =>
@@ -49,5 +49,32 @@ describe('VerifiedTokens', () => {
     tokens.remember(b, client);
     tokens.remember(c, client);
     expect([tokens.get(a), tokens.get(b), tokens.get(c)]).toEqual([undefined, client, client]);
+  });
+});
+
+describe('VerifiedTokens refusals', () => {
+  let now: number;
+  const at = () => now;
+  beforeEach(() => (now = 1_700_000_000_000));
+
+  it('answers REFUSED for a token refused within maxAge, then forgets it', () => {
+    const tokens = new VerifiedTokens(10, 60_000, at);
+    tokens.refuse('not.a.token');
+    expect(tokens.get('not.a.token')).toBe(REFUSED);
+    now += 60_000;
+    expect(tokens.get('not.a.token')).toBeUndefined();
+  });
+
+  it('never lets refusals push verified tokens out', () => {
+    const tokens = new VerifiedTokens(2, 60_000, at);
+    const good = tokenExpiringAt(now / 1000 + 100);
+    tokens.remember(good, client);
+    for (let n = 0; n < 10; n++) tokens.refuse(`bad-${n}`);
+    expect(tokens.get(good)).toBe(client);
+    expect([tokens.get('bad-0'), tokens.get('bad-8'), tokens.get('bad-9')]).toEqual([
+      undefined,
+      REFUSED,
+      REFUSED,
+    ]);
   });
 });
