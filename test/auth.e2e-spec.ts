@@ -170,3 +170,58 @@ describe('Authentication while the key server is down (AUTH_JWKS_URL)', () => {
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
   });
 });
+
+describe('Tokens for this service only (AUTH_ISSUER and AUTH_AUDIENCE with a JWKS)', () => {
+  let t: TestApp;
+  let jwks: JwksServer;
+  let pair: Awaited<ReturnType<typeof generateKeyPair>>;
+  let jobId: string;
+
+  beforeAll(async () => {
+    pair = await generateKeyPair('ES256');
+    jwks = await startJwksServer([
+      { ...(await exportJWK(pair.publicKey)), kid: 'idp-1', alg: 'ES256' },
+    ]);
+    t = await startTestApp({
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: undefined,
+      AUTH_JWKS_URL: jwks.url,
+      AUTH_ISSUER: 'https://idp.hospital.example',
+      AUTH_AUDIENCE: 'mis-jobs',
+    });
+    jobId = (
+      await t.jobs.insert({
+        type: 'test.job',
+        clientId: 'mis-1',
+        payload: {},
+        eta: new Date(Date.now() + 10_000),
+      })
+    ).id;
+  });
+  afterAll(async () => {
+    await t.close();
+    await jwks.close();
+  });
+
+  const tokenFor = (audience: string) =>
+    new SignJWT({ client_id: 'mis-1', scope: 'job:read' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
+      .setIssuer('https://idp.hospital.example')
+      .setAudience(audience)
+      .setExpirationTime('5m')
+      .sign(pair.privateKey);
+  const get = async (audience: string) =>
+    request(t.app.getHttpServer())
+      .get(`/api/jobs/${jobId}`)
+      .set('authorization', `Bearer ${await tokenFor(audience)}`);
+
+  it('accepts a token the identity provider issued for this service', async () => {
+    expect((await get('mis-jobs')).status).toBe(200);
+  });
+
+  it('refuses, 401, a token of the same issuer and scope issued for another application', async () => {
+    const res = await get('hospital-portal');
+    expect(res.status).toBe(401);
+    expect(res.body.error).toEqual({ type: 'access_denied', message: 'Invalid access token' });
+  });
+});

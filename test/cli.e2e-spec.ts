@@ -52,6 +52,18 @@ describe('command line', () => {
     expect(lines[0]).toMatch(/AUTH_JWKS_URL.*AUTH_JWT_SECRET/);
   }, 90_000);
 
+  it('refuses to start in production with a JWKS but no audience or issuer, naming both', async () => {
+    const started = await runEntry('apps/api/src/main.ts', [], {
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+    });
+    expect(started.code).toBe(1);
+    const lines = started.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/AUTH_ISSUER and AUTH_AUDIENCE/);
+  }, 90_000);
+
   it('refuses to start with an invalid variable, naming it', async () => {
     const started = await runEntry('apps/api/src/main.ts', [], {
       PORT: 'eighty',

@@ -118,9 +118,41 @@ describe('loadConfig', () => {
   it('selects a JWKS when AUTH_JWKS_URL is set', () => {
     const url = 'https://idp.example/.well-known/jwks.json';
 
-    expect(loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: url }).auth.key).toEqual({
-      kind: 'jwks',
-      url,
+    expect(loadConfig({ AUTH_JWKS_URL: url }).auth.key).toEqual({ kind: 'jwks', url });
+  });
+
+  describe('in production with a JWKS', () => {
+    const jwks = {
+      NODE_ENV: 'production',
+      AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+    };
+
+    it.each([
+      ['neither', {}, /AUTH_ISSUER and AUTH_AUDIENCE/],
+      ['no audience', { AUTH_ISSUER: 'https://idp.example' }, /set AUTH_AUDIENCE so/],
+      ['no issuer', { AUTH_AUDIENCE: 'mis-jobs' }, /set AUTH_ISSUER so/],
+    ])('refuses %s of issuer and audience, naming the variables', (_, set, naming) => {
+      const { message } = configError({ ...jwks, ...set });
+      expect(message).toMatch(naming);
+      expect(message).toContain('AUTH_ACCEPT_ANY_AUDIENCE');
+    });
+
+    it('starts with both, and checks both', () => {
+      const config = loadConfig({
+        ...jwks,
+        AUTH_ISSUER: 'https://idp.example',
+        AUTH_AUDIENCE: 'mis-jobs',
+      });
+      expect(config.auth).toMatchObject({ issuer: 'https://idp.example', audience: 'mis-jobs' });
+    });
+
+    it('starts without them only when AUTH_ACCEPT_ANY_AUDIENCE says so', () => {
+      const config = loadConfig({ ...jwks, AUTH_ACCEPT_ANY_AUDIENCE: 'true' });
+      expect(config.auth.audience).toBeUndefined();
+    });
+
+    it('is not asked of a shared secret, which is this service’s own', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET })).not.toThrow();
     });
   });
 

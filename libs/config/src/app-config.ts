@@ -99,11 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         }
       : { kind: 'sqlite', file: join(dataDir, SQLITE_FILE) },
     migrationsRun: vars.DATABASE_MIGRATIONS_RUN ?? true,
-    auth: {
-      key: authKey(vars.AUTH_JWKS_URL, vars.AUTH_JWT_SECRET, nodeEnv, dataDir),
-      issuer: vars.AUTH_ISSUER,
-      audience: vars.AUTH_AUDIENCE,
-    },
+    auth: authConfig(vars, nodeEnv, dataDir),
     publicUrl: (vars.PUBLIC_URL ?? listenUrl(host, port)).replace(/\/+$/, ''),
     trustProxy: vars.TRUST_PROXY ?? false,
     jobs: {
@@ -138,6 +134,37 @@ function listenUrl(host: string, port: number): string {
       ? `[${host}]`
       : host;
   return `http://${name}:${port}`;
+}
+
+/**
+ * The token key, and the issuer and audience tokens must carry. In production with an identity
+ * provider's key set, both are required: without them a token the same provider minted for another
+ * application, with the same scope names, would be accepted here. `AUTH_ACCEPT_ANY_AUDIENCE`
+ * accepts that knowingly.
+ */
+function authConfig(
+  vars: ReturnType<typeof parseEnvironment>,
+  nodeEnv: AppConfig['nodeEnv'],
+  dataDir: string,
+): AuthConfig {
+  const key = authKey(vars.AUTH_JWKS_URL, vars.AUTH_JWT_SECRET, nodeEnv, dataDir);
+  const missing = [
+    vars.AUTH_ISSUER ? undefined : 'AUTH_ISSUER',
+    vars.AUTH_AUDIENCE ? undefined : 'AUTH_AUDIENCE',
+  ].filter((name): name is string => name !== undefined);
+  if (
+    nodeEnv === 'production' &&
+    key.kind === 'jwks' &&
+    missing.length > 0 &&
+    !vars.AUTH_ACCEPT_ANY_AUDIENCE
+  ) {
+    throw new ConfigError(
+      `Refusing to start: with AUTH_JWKS_URL in production, set ${missing.join(' and ')} so that ` +
+        'only tokens your identity provider issued for this service are accepted (or set ' +
+        'AUTH_ACCEPT_ANY_AUDIENCE=true to accept tokens it issued for any application).',
+    );
+  }
+  return { key, issuer: vars.AUTH_ISSUER, audience: vars.AUTH_AUDIENCE };
 }
 
 function authKey(

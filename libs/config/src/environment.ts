@@ -101,6 +101,9 @@ export class EnvironmentVariables {
   @IsString()
   AUTH_AUDIENCE?: string;
 
+  @Flag()
+  AUTH_ACCEPT_ANY_AUDIENCE?: boolean;
+
   @IsOptional()
   @IsUrl(
     { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
