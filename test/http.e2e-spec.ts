@@ -299,3 +299,67 @@ describe('meta.url without PUBLIC_URL', () => {
     }
   });
 });
+
+describe('security headers', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ TRUST_PROXY: 'true' });
+  });
+  afterAll(() => t.close());
+  const http = () => request(t.app.getHttpServer());
+
+  const expectSecurityHeaders = (res: request.Response) => {
+    expect(res.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+    });
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  };
+
+  it.each([
+    ['a success', () => http().get('/api/probe/search?limit=1'), 200],
+    ['a 401', () => http().get('/api/jobs/NBXk9EyErUZv1RhXgyvgg'), 401],
+    ['an unknown route', () => http().get('/api/nothing'), 404],
+    ['a path the router cannot decode', () => http().get('/api/%ff'), 404],
+    ['a method no route serves', () => http().put('/api/jobs/x'), 405],
+    ['a probe', () => http().get('/health/live'), 200],
+  ])('are on %s', async (_, send, status) => {
+    const res = await send();
+    expect(res.status).toBe(status);
+    expectSecurityHeaders(res);
+    expect(res.headers['content-security-policy']).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
+  });
+
+  it('let the OpenAPI UI page load its own scripts and styles, and nothing else', async () => {
+    const res = await http().get('/api/docs').expect(200);
+    expectSecurityHeaders(res);
+    const csp = res.headers['content-security-policy'];
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+    expect(csp).not.toMatch(/https?:/);
+  });
+
+  it('add HSTS only when the request came over TLS through the trusted proxy', async () => {
+    const tls = await http().get('/health/live').set('x-forwarded-proto', 'https');
+    expect(tls.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    const plain = await http().get('/health/live');
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+  });
+});
+
+describe('HSTS without a trusted proxy', () => {
+  it('is never sent, whatever X-Forwarded-Proto says', async () => {
+    const t = await startTestApp();
+    try {
+      const res = await request(t.app.getHttpServer())
+        .get('/health/live')
+        .set('x-forwarded-proto', 'https');
+      expect(res.headers['strict-transport-security']).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -44,6 +44,7 @@ function expectConnectionRefusal(
 ) {
   expect(answer?.status).toBe(status);
   expect(answer!.headers['content-type']).toMatch(/^application\/json/);
+  expect(answer!.headers['x-content-type-options']).toBe('nosniff');
   const type = status === 408 ? 'request_timeout' : 'request_headers_too_large';
   expect(JSON.parse(answer!.body)).toEqual({
     error: { type, message },

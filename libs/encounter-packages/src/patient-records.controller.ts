@@ -9,6 +9,7 @@ import {
 } from '@app/http';
 import { applyDecorators, Controller, Get, Param, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { AuditedRead } from '@app/observability';
 import { ClinicalRecordsRepository } from './clinical-records.repository';
 import { ConditionDto, EncounterDto, VisitDto } from './dto/encounter-package.dto';
 import { ApiPatientIdParam, assertPatientId } from './encounter-packages.controller';
@@ -60,6 +61,7 @@ export class PatientRecordsController {
 
   @Get('encounters/:id')
   @Scopes(SCOPES.encounterRead)
+  @AuditedRead('encounter')
   @ApiRoute({
     summary: 'Get an encounter',
     description: 'One link of a processed encounter package job.',
@@ -87,6 +89,7 @@ export class PatientRecordsController {
 
   @Get('conditions/:id')
   @Scopes(SCOPES.conditionRead)
+  @AuditedRead('condition')
   @ApiRoute({
     summary: 'Get a condition',
     description: 'One link of a processed encounter package job.',
@@ -114,6 +117,7 @@ export class PatientRecordsController {
 
   @Get('visits/:id')
   @Scopes(SCOPES.visitRead)
+  @AuditedRead('visit')
   @ApiRoute({
     summary: 'Get a visit',
     description: 'One link of a processed encounter package job.',

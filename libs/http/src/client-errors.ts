@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { ErrorEnvelope, requestUrl } from './envelope';
 import { errorTypeForStatus } from './error-type';
 import { REQUEST_ID_HEADER } from './request-id';
+import { securityHeaderLines } from './security-headers';
 
 /** What Node reports on a connection before (or while) a request is received, and its answer. */
 const CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
@@ -52,6 +53,7 @@ export function answerClientError(
         'Connection: close\r\n' +
         'Content-Type: application/json; charset=utf-8\r\n' +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        securityHeaderLines() +
         `${REQUEST_ID_HEADER}: ${requestId}\r\n\r\n${body}`,
     );
   }

@@ -6,6 +6,7 @@ import { setPublicAddress, successEnvelope } from './envelope';
 import { parseJsonBodies } from './json-body';
 import { answerLateRequests } from './request-deadlines';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
+import { setSecurityHeaders } from './security-headers';
 import { refuseUnservedMethods } from './served-methods';
 import { answerUnroutableUrl } from './unroutable-url';
 
@@ -48,7 +49,8 @@ class EnvelopingFastifyAdapter extends FastifyAdapter {
  * The Fastify adapter with the contract's transport rules: the request id, JSON bodies only
  * (anything else is 415), the body size limit (413), the receive timeout (408, in the envelope
  * like every refusal of the connection itself), the request timeout (503), the envelope,
- * `meta.url` from the public URL, and forwarded headers only from a trusted proxy.
+ * the security headers, `meta.url` from the public URL, and forwarded headers only from a
+ * trusted proxy.
  */
 export function createHttpAdapter(options: HttpAdapterOptions): FastifyAdapter {
   const adapter = new EnvelopingFastifyAdapter({
@@ -76,6 +78,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): FastifyAdapter {
   refuseUnservedMethods(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    setSecurityHeaders(request, reply);
     // Only a request still receiving its body can be cut off by the receive timeout.
     if (!request.raw.complete) trackReceiving(request, reply);
     done();

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { errorEnvelope } from './envelope';
 import { ERROR_MESSAGES } from './error-type';
+import { allowDocsPage } from './security-headers';
 import { BEARER_AUTH, HTTP_OPENAPI_MODELS } from './openapi-schemas';
 
 // The schemas and decorators routes document themselves with, through the same door.
@@ -141,7 +142,7 @@ export function setupOpenApi(app: NestFastifyApplication): OpenAPIObject {
   const assetsDir = dirname(require.resolve('swagger-ui-dist/package.json'));
   const assets = new Map<string, Promise<Buffer>>();
   const page = (_: FastifyRequest, reply: FastifyReply) =>
-    reply.type('text/html; charset=utf-8').send(UI_PAGE);
+    allowDocsPage(reply).type('text/html; charset=utf-8').send(UI_PAGE);
   fastify.get(OPENAPI_UI_PATH, page);
   fastify.get(`${OPENAPI_UI_PATH}/`, page);
   fastify.get(`${OPENAPI_UI_PATH}/swagger-ui-init.js`, (_, reply) =>

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorEnvelope } from './envelope';
 import { ERROR_MESSAGES } from './error-type';
 import { REQUEST_ID_HEADER } from './request-id';
+import { setSecurityHeaders } from './security-headers';
 
 /**
  * Fastify's router refuses a path it cannot decode (`%ff`, a lone `%`) or a path parameter longer
@@ -15,6 +16,7 @@ export function answerUnroutableUrl(
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
+  setSecurityHeaders(request, reply);
   void reply
     .code(404)
     .header(REQUEST_ID_HEADER, request.id)

@@ -14,3 +14,5 @@ export {
   measureLiveWorkersWith,
 } from './metrics';
 export type { QueueSnapshotRow } from './metrics';
+export { AuditedRead } from './audited-read';
+export type { ReadAuditEvent, ReadOutcome } from './audited-read';

@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/config';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream, Logger, TransportSingleOptions } from 'pino';
 
@@ -58,6 +58,7 @@ function createServiceLogger(config: AppConfig, options: LoggingOptions): Logger
  * a Fastify hook, one line each, not by a middleware: nestjs-pino's request middleware is applied
  * to no route.
  */
+@Global()
 @Module({})
 export class LoggingModule {
   static forRoot(options: LoggingOptions = {}): DynamicModule {
@@ -70,11 +71,12 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRootAsync({
-          providers: [serviceLogger],
           inject: [SERVICE_LOGGER],
           useFactory: (logger: Logger) => ({ pinoHttp: { logger }, forRoutes: [] }),
         }),
       ],
+      providers: [serviceLogger],
+      exports: [SERVICE_LOGGER],
     };
   }
 }
