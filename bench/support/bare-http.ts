@@ -11,6 +11,7 @@ import { createServer, IncomingMessage } from 'node:http';
 import pino from 'pino';
 import { Histogram, Registry } from 'prom-client';
 import { SlidingWindowCounters } from '../../libs/auth/src/sliding-window-counters';
+import { SECURITY_HEADERS } from '../../libs/http/src/security-headers';
 import { REFUSED, VerifiedTokens } from '../../libs/auth/src/verified-tokens';
 
 export interface BareClient {
@@ -118,6 +119,7 @@ export function serveBare(
       res.writeHead(code, {
         'content-type': 'application/json; charset=utf-8',
         'x-request-id': requestId,
+        ...SECURITY_HEADERS,
         ...headers,
       });
       res.end(

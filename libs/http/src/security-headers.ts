@@ -28,7 +28,8 @@ function helmetHeaders(options: HelmetOptions): Record<string, string> {
   return headers;
 }
 
-const ANSWER_HEADERS = helmetHeaders({
+/** The headers every answer carries (HSTS aside). */
+export const SECURITY_HEADERS = helmetHeaders({
   contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
   frameguard: { action: 'deny' },
   strictTransportSecurity: false,
@@ -49,13 +50,13 @@ const HSTS_HEADER = helmetHeaders({
  * once, at start-up; each answer copies them.
  */
 export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
-  void reply.headers(ANSWER_HEADERS);
+  void reply.headers(SECURITY_HEADERS);
   if (request.protocol === 'https') void reply.header('strict-transport-security', HSTS_HEADER);
 }
 
 /** The same headers as a block of an answer written on the socket itself. */
 export function securityHeaderLines(): string {
-  return Object.entries(ANSWER_HEADERS)
+  return Object.entries(SECURITY_HEADERS)
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
 }
