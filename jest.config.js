@@ -5,7 +5,11 @@ const shared = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // ES-module-only packages (NestJS 12, jose 6, ...) become CommonJS for Jest's runtime; every
+    // other file passes through unchanged (see the file).
+    '^.+\\.m?js$': '<rootDir>/test/support/esm-to-commonjs.js',
   },
+  transformIgnorePatterns: [],
   moduleNameMapper: {
     '^@app/(auth|config|database|encounter-packages|http|jobs|observability)$':
       '<rootDir>/libs/$1/src',

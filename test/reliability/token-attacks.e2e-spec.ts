@@ -39,7 +39,8 @@ interface KeyPair {
 async function keyPair(alg: 'RS256' | 'ES256', kid: string): Promise<KeyPair> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   return {
-    privateKey: privateKey as KeyObject,
+    // jose 6 generates Web Crypto keys; the forged tokens are signed with node:crypto.
+    privateKey: KeyObject.from(privateKey),
     publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' },
     publicPem: await exportSPKI(publicKey),
   };

@@ -1,3 +1,5 @@
+// First: on an unsupported Node.js, one line and exit 1 before any package is loaded.
+import '../../node-version-check';
 import { closeOnSignals, ConfigError, loadConfig, readDotEnv } from '@app/config';
 import { Logger } from '@nestjs/common';
 import { createApp } from './create-app';

@@ -1,5 +1,5 @@
 import { AppConfig, loadConfig } from '@app/config';
-import { exportJWK, exportSPKI, generateKeyPair, JWTPayload, KeyLike, SignJWT } from 'jose';
+import { CryptoKey, exportJWK, exportSPKI, generateKeyPair, JWTPayload, SignJWT } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -131,7 +131,7 @@ describe('TokenVerifier with an issuer and an audience', () => {
 describe('TokenVerifier with a JWKS', () => {
   let server: Server;
   let verifier: TokenVerifier;
-  let privateKey: KeyLike;
+  let privateKey: CryptoKey;
   let publicPem: string;
 
   beforeAll(async () => {

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
 import { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
-import { DateUtils } from 'typeorm/util/DateUtils';
 
 /**
  * The one way the service writes in transactions and runs hand-written SQL on either database.
@@ -33,17 +32,16 @@ export class DatabaseSession {
 
   /**
    * Runs SQL written with `:name` parameters (`:...list` for lists) on either database, and returns
-   * the rows it returned (`RETURNING` included). Dates become each database's own format.
+   * the rows it returned (`RETURNING` included). A `Date` parameter becomes what the column holds:
+   * the driver binds it as a timestamp on PostgreSQL and, on SQLite, as the UTC text TypeORM
+   * writes for entities (`YYYY-MM-DD HH:MM:SS.mmm`), so raw comparisons match entity writes.
    */
   async query<T extends ObjectLiteral>(
     sql: string,
     parameters: Record<string, unknown>,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<T[]> {
-    const values = Object.fromEntries(
-      Object.entries(parameters).map(([name, value]) => [name, this.toDatabase(value)]),
-    );
-    const [statement, bound] = this.dataSource.driver.escapeQueryWithParameters(sql, values, {});
+    const [statement, bound] = this.dataSource.driver.escapeQueryWithParameters(sql, parameters);
     const runner = manager.queryRunner ?? this.dataSource.createQueryRunner();
     try {
       const result = await runner.query(statement, bound, true);
@@ -51,12 +49,6 @@ export class DatabaseSession {
     } finally {
       if (!manager.queryRunner) await runner.release();
     }
-  }
-
-  /** A date as the column stores it: a timestamp on PostgreSQL, a UTC text on SQLite. */
-  toDatabase(value: unknown): unknown {
-    if (!(value instanceof Date)) return value;
-    return this.isPostgres ? value : DateUtils.mixedDateToUtcDatetimeString(value);
   }
 
   /** A date read back from raw SQL: SQLite returns its UTC text. */

@@ -124,8 +124,10 @@ function refuseUnknownProperties(document: OpenAPIObject): OpenAPIObject {
  * route once it is ready. A second call for the same application returns the same document.
  *
  * The UI is served from `swagger-ui-dist` by three routes here rather than by `SwaggerModule`'s UI,
- * which on Fastify needs `@fastify/static`: version 10 (the one `@nestjs/platform-fastify` asks
- * for) loads an ESM-only dependency that Jest cannot load, and version 9 conflicts with that peer.
+ * which on Fastify needs `@fastify/static`. Its current major (10) depends on content-disposition 3,
+ * an ES module only that declares Node 22; it does load on Node 20 and, through
+ * test/support/esm-to-commonjs.js, in Jest, but these routes serve exactly the files the page loads,
+ * answer any other name with the service's 404 envelope, and need no dependency at all.
  */
 export function setupOpenApi(app: NestFastifyApplication): OpenAPIObject {
   const done = documents.get(app);

@@ -320,7 +320,7 @@ export class JobsRepository {
 
   /** A job from a raw row of the table, converted as TypeORM reads an entity. */
   private hydrate(row: Record<string, unknown>): Job {
-    const driver = this.jobs.manager.connection.driver;
+    const driver = this.jobs.manager.dataSource.driver;
     const job = this.jobs.create();
     for (const column of this.jobs.metadata.columns) {
       column.setEntityValue(job, driver.prepareHydratedValue(row[column.databaseName], column));

@@ -31,10 +31,9 @@ export class RecordOwners1764330000000 implements MigrationInterface {
     for (const table of RECORD_TABLES) await queryRunner.addColumn(table, ownerColumn(true));
 
     const query = <T>(sql: string, values: Record<string, unknown>): Promise<T> => {
-      const [statement, bound] = queryRunner.connection.driver.escapeQueryWithParameters(
+      const [statement, bound] = queryRunner.dataSource.driver.escapeQueryWithParameters(
         sql,
         values,
-        {},
       );
       return queryRunner.query(statement, bound) as Promise<T>;
     };
