@@ -10,10 +10,8 @@ const shared = {
     '^.+\\.m?js$': '<rootDir>/test/support/esm-to-commonjs.js',
   },
   transformIgnorePatterns: [],
-  moduleNameMapper: {
-    '^@app/(auth|config|database|encounter-packages|http|jobs|observability)$':
-      '<rootDir>/libs/$1/src',
-  },
+  // A library is `@app/<name>`, its folder `libs/<name>/src`: a new library needs no entry here.
+  moduleNameMapper: { '^@app/([^/]+)$': '<rootDir>/libs/$1/src' },
 };
 
 module.exports = {
