@@ -1,4 +1,4 @@
-import { DatabaseSession } from '@app/database';
+import { DatabaseSession, isDatabaseUnavailable } from '@app/database';
 import { ApiExceptionFilter } from '@app/http';
 import { EventEmitter } from 'node:events';
 import request from 'supertest';
@@ -203,7 +203,9 @@ onPostgres(
     await transaction.catch(() => undefined);
     proxy.restore();
     expect(second).toBeInstanceOf(Error);
-    const rendered = new ApiExceptionFilter().render(second);
+    const rendered = new ApiExceptionFilter({ isUnavailable: isDatabaseUnavailable }).render(
+      second,
+    );
     expect({ status: rendered.status, type: rendered.body.type }).toEqual({
       status: 503,
       type: 'service_unavailable',
@@ -248,7 +250,9 @@ onPostgres(
     const endedAfterMs = Date.now() - startedAt;
     for (const outcome of lost) {
       expect(outcome).toBeInstanceOf(Error);
-      const rendered = new ApiExceptionFilter().render(outcome);
+      const rendered = new ApiExceptionFilter({ isUnavailable: isDatabaseUnavailable }).render(
+        outcome,
+      );
       expect({ status: rendered.status, type: rendered.body.type }).toEqual({
         status: 503,
         type: 'service_unavailable',

@@ -1,8 +1,10 @@
 import { AppConfig } from '@app/config';
+import { UnavailableErrors } from '@app/http';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSourceExtras, dataSourceOptions } from './data-source-options';
 import { DatabaseSession } from './database-session';
+import { isDatabaseUnavailable } from './unavailable-errors';
 
 /** The TypeORM connection to the configured database; entities register with `forFeature`. */
 @Global()
@@ -20,8 +22,12 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [DatabaseSession],
-      exports: [DatabaseSession],
+      providers: [
+        DatabaseSession,
+        // A lost connection or a timeout answers 503, not 500 (the shared filter asks this).
+        { provide: UnavailableErrors, useValue: { isUnavailable: isDatabaseUnavailable } },
+      ],
+      exports: [DatabaseSession, UnavailableErrors],
     };
   }
 }

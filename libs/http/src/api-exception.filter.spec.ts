@@ -321,6 +321,18 @@ describe('ApiExceptionFilter', () => {
     expect(logged).toHaveBeenCalledTimes(1);
   });
 
+  it('renders an error its dependency says is unavailable as 503 with Retry-After, else as 500', () => {
+    const lost = Object.assign(new Error('connection terminated'), { code: 'ECONNRESET' });
+    const unavailable = { isUnavailable: (error: unknown) => error === lost };
+    const rendered = new ApiExceptionFilter(unavailable).render(lost);
+    expect(rendered).toMatchObject({
+      status: 503,
+      body: { type: 'service_unavailable' },
+      headers: { 'retry-after': '5' },
+    });
+    expect(new ApiExceptionFilter().render(lost).status).toBe(500);
+  });
+
   it('renders a framework 503 as service_unavailable (SPEC section 3)', () => {
     const reply = renderThrough(new HttpException('connection refused', 503));
 

@@ -1,6 +1,12 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnavailable } from '@app/database';
 import { randomUUID } from 'node:crypto';
 import { ApiException } from './api.exception';
 import { errorEnvelope } from './envelope';
@@ -8,6 +14,7 @@ import { ERROR_MESSAGES, errorTypeForStatus, internalErrorMessage } from './erro
 import { ErrorBody } from './invalid-entry';
 import { MalformedJsonError } from './json-body';
 import { REQUEST_ID_HEADER } from './request-id';
+import { UnavailableErrors } from './unavailable-errors';
 
 interface Rendered {
   status: number;
@@ -54,6 +61,8 @@ const FRAMEWORK_MESSAGES: Partial<Record<number, string>> = {
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
 
+  constructor(@Optional() private readonly unavailable?: UnavailableErrors) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
@@ -77,10 +86,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
         headers: exception.headers,
       };
     }
-    if (isDatabaseUnavailable(exception)) {
+    if (this.unavailable?.isUnavailable(exception)) {
       this.logger.warn(
         { request_id: request?.id },
-        `Database unavailable: ${(exception as Error).message}`,
+        `Dependency unavailable: ${(exception as Error).message}`,
       );
       return {
         status: 503,

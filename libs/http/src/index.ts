@@ -1,5 +1,6 @@
 export { ApiException } from './api.exception';
 export { ApiExceptionFilter } from './api-exception.filter';
+export { UnavailableErrors } from './unavailable-errors';
 export { successEnvelope, errorEnvelope, requestUrl } from './envelope';
 export type { Meta, SuccessEnvelope, ErrorEnvelope } from './envelope';
 export {
