@@ -36,8 +36,10 @@ export async function engineContext(options: QueueOptions): Promise<INestApplica
     WORKER_CONCURRENCY: String(options.concurrency),
     LOG_LEVEL: 'silent',
   });
-  const root = WorkerModule.forRoot(config, { schema: options.schema });
-  root.imports = [...(root.imports ?? []), NoopJobsModule];
+  const root = WorkerModule.forRoot(config, {
+    database: { schema: options.schema },
+    imports: [NoopJobsModule],
+  });
   const app = await NestFactory.createApplicationContext(root, { logger: false });
   await app.init();
   return app;

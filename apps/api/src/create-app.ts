@@ -14,7 +14,7 @@ export interface CreateAppOptions {
   /** False silences the framework's own log lines (the tests); request lines follow LOG_LEVEL. */
   frameworkLogs?: boolean;
   /** Extra modules mounted beside the service's own (the tests add a probe controller). */
-  imports?: DynamicModule['imports'];
+  imports?: NonNullable<DynamicModule['imports']>;
 }
 
 /** Builds the API application; `main.ts` and the end-to-end tests share it. */
@@ -23,7 +23,6 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const root = AppModule.forRoot(config, options);
-  root.imports = [...(root.imports ?? []), ...(options.imports ?? [])];
   const frameworkLogs = options.frameworkLogs ?? true;
   const app = await NestFactory.create<NestFastifyApplication>(
     root,

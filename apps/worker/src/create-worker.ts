@@ -9,7 +9,7 @@ export interface CreateWorkerOptions {
   database?: DataSourceExtras;
   logger?: LoggerService | LogLevel[] | false;
   /** Extra modules with job handlers (the tests add their own job types). */
-  imports?: DynamicModule['imports'];
+  imports?: NonNullable<DynamicModule['imports']>;
 }
 
 /** Builds the worker process; it claims jobs as soon as it is initialised. */
@@ -19,9 +19,8 @@ export async function createWorker(
 ): Promise<INestApplicationContext> {
   const root = WorkerModule.forRoot(
     new AppConfig({ ...config, jobs: { ...config.jobs, workerEnabled: true } }),
-    options.database,
+    { database: options.database, imports: options.imports },
   );
-  root.imports = [...(root.imports ?? []), ...(options.imports ?? [])];
   const worker = await NestFactory.createApplicationContext(root, {
     abortOnError: false,
     bufferLogs: options.logger === undefined,

@@ -1,25 +1,31 @@
 import { AppConfig, AppConfigModule } from '@app/config';
 import { DatabaseModule, DataSourceExtras } from '@app/database';
-import { EncounterPackagesModule } from '@app/encounter-packages';
 import { JobsModule } from '@app/jobs';
 import { LoggingModule } from '@app/observability';
 import { DynamicModule, Module } from '@nestjs/common';
+import { FEATURE_MODULES } from '../../features';
+
+export interface WorkerModuleOptions {
+  database?: DataSourceExtras;
+  /** Modules beside the features (the tests add job types of their own). */
+  imports?: NonNullable<DynamicModule['imports']>;
+}
 
 /**
- * The background worker: the same libraries as the API and the modules whose job handlers it runs,
- * without an HTTP listener. A module that declares `@JobHandler`s is imported here and in the API.
+ * The background worker: the same libraries and feature modules as the API, whose job handlers it
+ * runs, without an HTTP listener.
  */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: AppConfig, database: DataSourceExtras = {}): DynamicModule {
+  static forRoot(config: AppConfig, options: WorkerModuleOptions = {}): DynamicModule {
+    const modules = [JobsModule, ...FEATURE_MODULES, ...(options.imports ?? [])];
     return {
       module: WorkerModule,
       imports: [
         AppConfigModule.forRoot(config),
         LoggingModule.forRoot(),
-        DatabaseModule.forRoot(database),
-        JobsModule,
-        EncounterPackagesModule,
+        DatabaseModule.forRoot({ ...options.database, modules }),
+        ...modules,
       ],
     };
   }

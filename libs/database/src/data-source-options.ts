@@ -3,8 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { GuardedPgClient } from './guarded-pg-client';
+import { FeatureTables } from './feature-tables';
 import { useInstantTypeFor } from './instant-column';
-import { MIGRATIONS } from './migrations';
 
 /**
  * How long opening a PostgreSQL connection may take. Without a bound, connections opened while the
@@ -30,13 +30,18 @@ export interface DataSourceExtras {
   schema?: string;
 }
 
-/** TypeORM options for the configured database; `synchronize` stays off, migrations own the schema. */
+/**
+ * TypeORM options for the configured database, with the libraries' tables (`tablesOf`);
+ * `synchronize` stays off, migrations own the schema.
+ */
 export function dataSourceOptions(
   config: AppConfig,
+  tables: FeatureTables,
   extras: DataSourceExtras = {},
 ): DataSourceOptions {
   const common = {
-    migrations: MIGRATIONS,
+    entities: tables.entities,
+    migrations: tables.migrations,
     migrationsRun: config.migrationsRun,
     migrationsTableName: 'migrations',
     synchronize: false,

@@ -5,7 +5,10 @@ export {
   POSTGRES_KEEPALIVE,
 } from './data-source-options';
 export type { DataSourceExtras } from './data-source-options';
-export { MIGRATIONS } from './migrations';
+export type { DatabaseRootOptions } from './database.module';
+export { tablesOf } from './feature-tables';
+export type { EntityClass, FeatureTables, MigrationClass } from './feature-tables';
+export { instantType, nowDefault } from './column-types';
 export { DatabaseSession } from './database-session';
 export { isDatabaseUnavailable } from './unavailable-errors';
 export {

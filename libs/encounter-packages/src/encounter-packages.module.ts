@@ -1,7 +1,7 @@
 import { AuthModule } from '@app/auth';
+import { DatabaseModule } from '@app/database';
 import { JobsModule } from '@app/jobs';
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClinicalRecordsRepository } from './clinical-records.repository';
 import { EncounterPackageJobs } from './encounter-package.jobs';
 import { EncounterPackagesController } from './encounter-packages.controller';
@@ -9,12 +9,17 @@ import { Condition } from './entities/condition.entity';
 import { Encounter } from './entities/encounter.entity';
 import { Icd10Code } from './entities/icd10-code.entity';
 import { Visit } from './entities/visit.entity';
+import { EncounterPackages1764320000000 } from './migrations/1764320000000-encounter-packages';
+import { RecordOwners1764330000000 } from './migrations/1764330000000-record-owners';
 import { PatientRecordsController } from './patient-records.controller';
 
 /** Encounter data packages: submitted through a job, read back by the links of that job. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Visit, Encounter, Condition, Icd10Code]),
+    DatabaseModule.forFeature({
+      entities: [Visit, Encounter, Condition, Icd10Code],
+      migrations: [EncounterPackages1764320000000, RecordOwners1764330000000],
+    }),
     JobsModule,
     AuthModule,
   ],

@@ -1,7 +1,7 @@
 import { AuthModule } from '@app/auth';
+import { DatabaseModule } from '@app/database';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { EtaEstimator } from './engine/eta-estimator';
 import { JobEvents } from './engine/job-events';
 import { JobGauges } from './engine/job-gauges';
@@ -11,6 +11,8 @@ import { JobWaiters } from './engine/job-waiters';
 import { JobWorker } from './engine/job-worker';
 import { WorkersRepository } from './engine/workers.repository';
 import { Job } from './job.entity';
+import { CreateJobs1764300000000 } from './migrations/1764300000000-create-jobs';
+import { JobEngine1764310000000 } from './migrations/1764310000000-job-engine';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
@@ -20,7 +22,14 @@ import { JobsService } from './jobs.service';
  * `@JobHandler`s (started where `WORKER_ENABLED` holds).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Job]), AuthModule, DiscoveryModule],
+  imports: [
+    DatabaseModule.forFeature({
+      entities: [Job],
+      migrations: [CreateJobs1764300000000, JobEngine1764310000000],
+    }),
+    AuthModule,
+    DiscoveryModule,
+  ],
   controllers: [JobsController],
   providers: [
     JobsService,

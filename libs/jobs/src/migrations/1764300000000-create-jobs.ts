@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { instantType, nowDefault } from './column-types';
+import { instantType, nowDefault } from '@app/database';
 
 export class CreateJobs1764300000000 implements MigrationInterface {
   name = 'CreateJobs1764300000000';

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
-import { instantType, nowDefault } from './column-types';
+import { instantType, nowDefault } from '@app/database';
 
 /** What the engine needs: when a job may run, its lease, its timing, and the live workers. */
 export class JobEngine1764310000000 implements MigrationInterface {

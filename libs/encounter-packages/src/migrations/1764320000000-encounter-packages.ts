@@ -1,6 +1,6 @@
 import { ICD10_CODES } from './data/icd10-codes';
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { instantType } from './column-types';
+import { instantType } from '@app/database';
 
 /** The clinical records an encounter package creates, and the ICD-10 dictionary with its codes. */
 export class EncounterPackages1764320000000 implements MigrationInterface {
