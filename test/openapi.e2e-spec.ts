@@ -1,10 +1,5 @@
-import { routeAccess } from '@app/auth';
 import { OPENAPI_JSON_PATH, REQUIRED_SCOPES_EXTENSION, setupOpenApi } from '@app/http';
 import { isPending, Job, JobsRepository, JobWorker, NewJob } from '@app/jobs';
-import { Type } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { RequestMethod } from '@nestjs/common/enums/request-method.enum';
-import { ModulesContainer, Reflector } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type {
   OpenAPIObject,
@@ -20,6 +15,7 @@ import addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
 import request, { Response } from 'supertest';
 import { packageWith } from './support/encounter-package';
+import { declaredRoutes } from './support/declared-routes';
 import { signTestToken, startTestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
@@ -57,38 +53,6 @@ async function startDocumentedApp(): Promise<DocumentedApp> {
   );
   // createApp set the document up; this returns the same one.
   return { app: t.app, document: setupOpenApi(t.app), routes, jobs: t.jobs, close: t.close };
-}
-
-/** Every route of the application's controllers, with what it declares about access. */
-function controllerRoutes(app: NestFastifyApplication) {
-  const reflector = new Reflector();
-  const controllers = new Set<Type<unknown>>();
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      if (wrapper.metatype) controllers.add(wrapper.metatype as Type<unknown>);
-    }
-  }
-  return [...controllers].flatMap((controller) => {
-    const base = Reflect.getMetadata(PATH_METADATA, controller) as string;
-    const prototype = controller.prototype as Record<string, unknown>;
-    return Object.getOwnPropertyNames(prototype).flatMap((name) => {
-      const handler = prototype[name];
-      if (typeof handler !== 'function') return [];
-      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
-      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-      if (path === undefined || method === undefined) return [];
-      const url = `/${[base, path].map((part) => part.replace(/^\/|\/$/g, '')).join('/')}`
-        .replace(/\/$/, '')
-        .replace(/:(\w+)/g, '{$1}');
-      return [
-        {
-          method: RequestMethod[method].toLowerCase(),
-          url,
-          access: routeAccess(reflector, handler, controller),
-        },
-      ];
-    });
-  });
 }
 
 describe('the OpenAPI document', () => {
@@ -232,7 +196,7 @@ describe('the OpenAPI document', () => {
     });
 
     it("documents each route's scopes exactly as its @Scopes(...) declares them", () => {
-      const routes = controllerRoutes(t.app).filter(
+      const routes = declaredRoutes(t.app).filter(
         (route) => !IGNORED_ROUTES.some((ignored) => ignored.test(route.url)),
       );
       expect(routes.length).toBeGreaterThanOrEqual(5);

@@ -1,9 +1,10 @@
-import { SCOPES } from '@app/auth';
+import { JOB_SCOPES } from '@app/jobs';
 import { DatabaseSession } from '@app/database';
 import { isPending, JobsService } from '@app/jobs';
 import fc from 'fast-check';
 import { Agent } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { everyScope } from '../support/declared-routes';
 import { ExamplePackage, packageWith } from '../support/encounter-package';
 import { signTestToken, startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -14,7 +15,6 @@ import { heapUsedAfterGc } from './support/heap';
 import { recordRoutes } from './support/route-catalog';
 import { injectRequest, socketRequest } from './support/send-request';
 
-const EVERY_SCOPE = Object.values(SCOPES).join(' ');
 const PATIENT = '2f9c3a4e-6d1b-4e8f-a0c7-5b3d9e1f7a24';
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 /** Heap growth allowed across the measured run: a fixed allowance plus a little per request. */
@@ -42,6 +42,8 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
   let t: TestApp;
   let targets: FuzzTargets;
   let port: number;
+  /** Every scope a route of the service requires. */
+  let allScopes: string;
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   const figures: string[] = [];
   const { routes, beforeInit } = recordRoutes();
@@ -104,6 +106,7 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
     );
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
+    allScopes = everyScope(t.app);
     // Only finished jobs are named: a pending one would hold a `Prefer: wait` request for a minute.
     const knownJobs = [
       await finishedJob('test.data', { fuzz: 'data' }),
@@ -113,10 +116,10 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
     targets = {
       routes,
       tokens: [
-        await signTestToken({ scope: EVERY_SCOPE }),
-        await signTestToken({ scope: EVERY_SCOPE }),
-        await signTestToken({ scope: SCOPES.jobRead }),
-        await signTestToken({ scope: EVERY_SCOPE, client_id: 'mis-2' }),
+        await signTestToken({ scope: allScopes }),
+        await signTestToken({ scope: allScopes }),
+        await signTestToken({ scope: JOB_SCOPES.read }),
+        await signTestToken({ scope: allScopes, client_id: 'mis-2' }),
         METRICS_TOKEN,
       ],
       knownSegments: [...knownJobs, PATIENT, 'swagger-ui.css'],
@@ -189,7 +192,7 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
       method: 'POST',
       url: `/api/patients/${PATIENT}/encounter_package`,
       headers: {
-        authorization: `Bearer ${await signTestToken({ scope: EVERY_SCOPE })}`,
+        authorization: `Bearer ${await signTestToken({ scope: allScopes })}`,
         'content-type': 'application/json',
       },
       body: Buffer.from(body),
@@ -202,7 +205,7 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
         method,
         url,
         headers: {
-          authorization: `Bearer ${await signTestToken({ scope: EVERY_SCOPE })}`,
+          authorization: `Bearer ${await signTestToken({ scope: allScopes })}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : Buffer.from(body),

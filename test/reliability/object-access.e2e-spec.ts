@@ -1,15 +1,14 @@
-import { SCOPES } from '@app/auth';
 import { DatabaseSession } from '@app/database';
 import { newJobId } from '@app/jobs';
 import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { everyScope } from '../support/declared-routes';
 import { ExamplePackage, packageWith } from '../support/encounter-package';
 import { startTestApp, TestApp } from '../support/test-app';
 import { AppRoute, recordRoutes } from './support/route-catalog';
 
-const ALL_SCOPES = Object.values(SCOPES).join(' ');
 const OWNER = 'mis-owner';
 const STRANGER = 'mis-stranger';
 const RECORD_OWNERS_MIGRATION = 'RecordOwners1764330000000';
@@ -71,8 +70,9 @@ describe('object-level authorization: another client’s id answers as an unknow
       { WORKER_ENABLED: 'true', JOB_POLL_INTERVAL_SECONDS: '1' },
       { beforeInit: catalog.beforeInit },
     );
-    tokens[OWNER] = await t.token({ client_id: OWNER, scope: ALL_SCOPES });
-    tokens[STRANGER] = await t.token({ client_id: STRANGER, scope: ALL_SCOPES });
+    const scope = everyScope(t.app);
+    tokens[OWNER] = await t.token({ client_id: OWNER, scope });
+    tokens[STRANGER] = await t.token({ client_id: STRANGER, scope });
   });
   afterAll(() => t.close(), 30_000);
 

@@ -1,5 +1,5 @@
-import { AuthenticatedClient, AuthModule, CurrentClient, Public, Scopes, SCOPES } from '@app/auth';
-import { JobData, JobsModule, JobsService, renderEnqueued } from '@app/jobs';
+import { AuthenticatedClient, AuthModule, CurrentClient, Public, Scopes } from '@app/auth';
+import { JOB_SCOPES, JobData, JobsModule, JobsService, renderEnqueued } from '@app/jobs';
 import { Body, Controller, Get, Module, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -79,7 +79,7 @@ class ProbeController {
 /** A module that creates jobs the way every module does: validate, enqueue, render. */
 @ApiExcludeController()
 @Controller('api/probe/things')
-@Scopes(SCOPES.jobRead)
+@Scopes(JOB_SCOPES.read)
 class ProbeThingsController {
   constructor(private readonly jobs: JobsService) {}
 

@@ -1,5 +1,4 @@
 export { AuthModule } from './auth.module';
-export { SCOPES } from './scopes';
 export type { Scope } from './scopes';
 export { Scopes } from './scopes.decorator';
 export { Public, RequiredScopes, routeAccess } from './access-metadata';

@@ -1,13 +1,6 @@
 /**
- * Every scope the service knows, as `resource:action`. A route declares the scopes it needs with
- * `@Scopes(...)`; a token carries the scopes it grants in its `scope` (RFC 9068) or `scp` claim.
+ * A scope, as `resource:action` (`job:read`, `encounter:write`). Each library declares its own
+ * scopes in an `as const` object beside its routes; a route requires them with `@Scopes(...)`, and
+ * a token grants them in its `scope` (RFC 9068) or `scp` claim.
  */
-export const SCOPES = {
-  jobRead: 'job:read',
-  encounterWrite: 'encounter:write',
-  encounterRead: 'encounter:read',
-  conditionRead: 'condition:read',
-  visitRead: 'visit:read',
-} as const;
-
-export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
+export type Scope = `${string}:${string}`;

@@ -1,4 +1,4 @@
-import { AuthenticatedClient, CurrentClient, Scopes, SCOPES } from '@app/auth';
+import { AuthenticatedClient, CurrentClient, Scopes } from '@app/auth';
 import { ApiErrorResponse, ApiErrorResponses, ApiException, ApiRoute } from '@app/http';
 import { ApiEnqueuedResponses, JobData, JobsService, renderEnqueued } from '@app/jobs';
 import { Body, Controller, Param, Post, Res } from '@nestjs/common';
@@ -7,6 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { isUUID } from 'class-validator';
 import { EncounterPackageDto } from './dto/encounter-package.dto';
 import { ENCOUNTER_PACKAGE_JOB } from './encounter-package';
+import { ENCOUNTER_SCOPES } from './scopes';
 
 export const PATIENT_NOT_FOUND = 'Patient not found.';
 
@@ -32,7 +33,7 @@ export class EncounterPackagesController {
    * rules by the job. 202 with the pending job, or 200 with the identical package's pending job.
    */
   @Post('encounter_package')
-  @Scopes(SCOPES.encounterWrite)
+  @Scopes(ENCOUNTER_SCOPES.encounterWrite)
   @ApiRoute({
     summary: 'Submit an encounter package',
     description:
@@ -41,7 +42,7 @@ export class EncounterPackagesController {
       'are refused (rule `schema`). The clinical rules are checked by the job, which then ends ' +
       '`failed` with 422 (one `invalid` entry per violation) or 409 (an id already exists), or ' +
       '`processed` with links to the encounter, its conditions and the visit.',
-    scopes: [SCOPES.encounterWrite],
+    scopes: [ENCOUNTER_SCOPES.encounterWrite],
   })
   @ApiPatientIdParam()
   @ApiConsumes('application/json')

@@ -1,4 +1,5 @@
 export { EncounterPackagesModule } from './encounter-packages.module';
+export { ENCOUNTER_SCOPES } from './scopes';
 export { ENCOUNTER_PACKAGE_JOB } from './encounter-package';
 export type { EncounterPackagePayload } from './encounter-package';
 export { EncounterPackageDto } from './dto/encounter-package.dto';

@@ -1,4 +1,4 @@
-import { AuthenticatedClient, CurrentClient, Scopes, SCOPES } from '@app/auth';
+import { AuthenticatedClient, CurrentClient, Scopes } from '@app/auth';
 import {
   ApiErrorResponse,
   ApiException,
@@ -13,6 +13,7 @@ import { AuditedRead } from '@app/observability';
 import { ClinicalRecordsRepository } from './clinical-records.repository';
 import { ConditionDto, EncounterDto, VisitDto } from './dto/encounter-package.dto';
 import { ApiPatientIdParam, assertPatientId } from './encounter-packages.controller';
+import { ENCOUNTER_SCOPES } from './scopes';
 
 /** Documents a read of one record: 200 with it as submitted, 404 when the patient has none. */
 function ApiRecordResponses(
@@ -60,12 +61,12 @@ export class PatientRecordsController {
   constructor(private readonly records: ClinicalRecordsRepository) {}
 
   @Get('encounters/:id')
-  @Scopes(SCOPES.encounterRead)
+  @Scopes(ENCOUNTER_SCOPES.encounterRead)
   @AuditedRead('encounter')
   @ApiRoute({
     summary: 'Get an encounter',
     description: 'One link of a processed encounter package job.',
-    scopes: [SCOPES.encounterRead],
+    scopes: [ENCOUNTER_SCOPES.encounterRead],
   })
   @ApiRecordResponses(
     'encounter',
@@ -88,12 +89,12 @@ export class PatientRecordsController {
   }
 
   @Get('conditions/:id')
-  @Scopes(SCOPES.conditionRead)
+  @Scopes(ENCOUNTER_SCOPES.conditionRead)
   @AuditedRead('condition')
   @ApiRoute({
     summary: 'Get a condition',
     description: 'One link of a processed encounter package job.',
-    scopes: [SCOPES.conditionRead],
+    scopes: [ENCOUNTER_SCOPES.conditionRead],
   })
   @ApiRecordResponses(
     'condition',
@@ -116,12 +117,12 @@ export class PatientRecordsController {
   }
 
   @Get('visits/:id')
-  @Scopes(SCOPES.visitRead)
+  @Scopes(ENCOUNTER_SCOPES.visitRead)
   @AuditedRead('visit')
   @ApiRoute({
     summary: 'Get a visit',
     description: 'One link of a processed encounter package job.',
-    scopes: [SCOPES.visitRead],
+    scopes: [ENCOUNTER_SCOPES.visitRead],
   })
   @ApiRecordResponses('visit', VisitDto, 'Visit not found.', '6a0c1b0e-4b53-4d0c-9c2a-3f1f1e7b2a01')
   async visit(

@@ -1,4 +1,5 @@
 export { JobsModule } from './jobs.module';
+export { JOB_SCOPES } from './scopes';
 export { JobsService, JOB_NOT_FOUND } from './jobs.service';
 export type { EnqueueOptions, EnqueuedJob } from './jobs.service';
 export { JobHandler } from './engine/job-handler.decorator';

@@ -1,4 +1,4 @@
-import { AuthenticatedClient, Scopes, SCOPES } from '@app/auth';
+import { AuthenticatedClient, Scopes } from '@app/auth';
 import { ApiRoute, preferredWaitSeconds } from '@app/http';
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -7,6 +7,7 @@ import { isPending } from './job-state';
 import { ApiJobStatusResponses } from './job.openapi';
 import { JobData, presentJob } from './job.presenter';
 import { JobsService } from './jobs.service';
+import { JOB_SCOPES } from './scopes';
 
 @ApiTags('jobs')
 @Controller('api/jobs')
@@ -18,13 +19,13 @@ export class JobsController {
    * job's answer is held until it finishes or N seconds pass.
    */
   @Get(':id')
-  @Scopes(SCOPES.jobRead)
+  @Scopes(JOB_SCOPES.read)
   @ApiRoute({
     summary: 'Get async job processing details',
     description:
       'The processing status of an asynchronous job (SPEC section 4). A job belongs to the ' +
       "client that created it; any other client's token gets 404.",
-    scopes: [SCOPES.jobRead],
+    scopes: [JOB_SCOPES.read],
   })
   @ApiJobStatusResponses()
   async getJob(
