@@ -14,6 +14,12 @@ import { Orphans, orphansTakenOver, WorkerFleet } from './support/worker-fleet';
 const LEASE_SECONDS = 5;
 /** Beyond the lease: a survivor's next claim (it polls every second) and a loaded machine. */
 const TAKEOVER_MARGIN_MS = 15_000;
+/**
+ * The kill starts looking for a worker with a running job this many packages before the stream
+ * stops at the kill point, while packages still arrive: looking only once the stream has stopped,
+ * the workers may have finished every job already, and the kill then finds none running.
+ */
+const KILL_LEAD = 24;
 
 onPostgres(
   describe,
@@ -80,9 +86,9 @@ onPostgres(
           'a replacement worker',
         );
         await waitFor(
-          async () => (traffic.accepted.length >= pause.at ? true : undefined),
+          async () => (traffic.accepted.length >= pause.at - KILL_LEAD ? true : undefined),
           120_000,
-          `${pause.at} accepted packages`,
+          `${pause.at - KILL_LEAD} accepted packages`,
         );
         const orphans: Orphans = await fleet.killBusy(db);
         pause.resume();
