@@ -4,7 +4,14 @@ const shared = {
   rootDir: '.',
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // The swagger plugin documents the response and request classes, as in the build.
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        tsconfig: 'tsconfig.jest.json',
+        astTransformers: { before: ['<rootDir>/test/support/swagger-plugin.js'] },
+      },
+    ],
     // ES-module-only packages (NestJS 12, jose 6, ...) become CommonJS for Jest's runtime; every
     // other file passes through unchanged (see the file).
     '^.+\\.m?js$': '<rootDir>/test/support/esm-to-commonjs.js',

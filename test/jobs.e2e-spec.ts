@@ -1,3 +1,4 @@
+import { ErrorBody, ErrorType } from '@app/http';
 import { Job, NewJob } from '@app/jobs';
 import request from 'supertest';
 import { startTestApp, TestApp } from './support/test-app';
@@ -89,7 +90,7 @@ describe('GET /api/jobs/:id (SPEC section 4)', () => {
   );
 
   it('answers a job failed with 422 with its invalid entries', async () => {
-    const error = {
+    const error: ErrorBody = {
       type: 'validation_failed',
       message: 'Validation failed.',
       invalid: [
@@ -115,7 +116,7 @@ describe('GET /api/jobs/:id (SPEC section 4)', () => {
     expect(typeof res.body.data.status_code).toBe('number');
   });
 
-  it.each([
+  it.each<[number, ErrorType, string]>([
     [409, 'request_conflict', 'Encounter 7d5c0a0e-0000-4000-8000-000000000001 already exists.'],
     [403, 'forbidden', 'The patient has no declaration with this legal entity.'],
     [404, 'not_found', 'Patient not found.'],
@@ -135,7 +136,10 @@ describe('GET /api/jobs/:id (SPEC section 4)', () => {
   });
 
   it('answers a crashed job as failed_with_error with status_code 500', async () => {
-    const error = { type: 'internal_error', message: 'Something went wrong. Error id: abc.' };
+    const error: ErrorBody = {
+      type: 'internal_error',
+      message: 'Something went wrong. Error id: abc.',
+    };
     const job = await insert({
       state: 'failed_with_error',
       statusCode: 500,

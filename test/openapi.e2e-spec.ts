@@ -1,4 +1,4 @@
-import { OPENAPI_JSON_PATH, REQUIRED_SCOPES_EXTENSION, setupOpenApi } from '@app/http';
+import { ErrorBody, OPENAPI_JSON_PATH, REQUIRED_SCOPES_EXTENSION, setupOpenApi } from '@app/http';
 import { isPending, Job, JobsRepository, JobWorker, NewJob } from '@app/jobs';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type {
@@ -388,7 +388,7 @@ describe('the OpenAPI document', () => {
       },
     );
 
-    it.each([
+    it.each<[number, ErrorBody]>([
       [
         422,
         {

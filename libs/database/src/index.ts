@@ -10,7 +10,7 @@ export { tablesOf } from './feature-tables';
 export type { EntityClass, FeatureTables, MigrationClass } from './feature-tables';
 export { instantType, nowDefault } from './column-types';
 export { DatabaseSession } from './database-session';
-export { isDatabaseUnavailable } from './unavailable-errors';
+export { isDatabaseUnavailable, isUniqueViolation } from './unavailable-errors';
 export {
   InstantColumn,
   CreatedAtColumn,

@@ -1,3 +1,5 @@
+import { QueryFailedError } from 'typeorm';
+
 /**
  * PostgreSQL error codes of conditions that pass: serialization, deadlock, a statement cancelled by
  * `statement_timeout`, shutdown, connection.
@@ -48,4 +50,18 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof name === 'string' && TRANSIENT_NAMES.has(name)) return true;
   if (typeof message === 'string' && TRANSIENT_MESSAGES.test(message)) return true;
   return driverError !== undefined && isDatabaseUnavailable(driverError);
+}
+
+/** The codes of a unique (or primary key) violation: another writer took the key first. */
+const UNIQUE_VIOLATIONS = new Set([
+  '23505',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+  'SQLITE_CONSTRAINT_UNIQUE',
+]);
+
+/** Whether a write failed because a row with the same key exists, on either database. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code = (error.driverError as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && UNIQUE_VIOLATIONS.has(code);
 }

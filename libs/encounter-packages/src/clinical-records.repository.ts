@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { isUUID } from 'class-validator';
+import { isRecordId } from '@app/patients';
 import { EntityManager, In, Repository } from 'typeorm';
 import { ClinicalFacts } from './clinical-rules';
 import { EncounterPackageDto } from './dto/encounter-package.dto';
@@ -127,14 +127,14 @@ export class ClinicalRecordsRepository {
    * ids are UUIDs: any other id is null without a query (PostgreSQL refuses a NUL byte in a string).
    */
   findVisit(owner: RecordOwner, id: string): Promise<Visit | null> {
-    return isUUID(id) ? this.visits.findOneBy({ ...owner, id }) : Promise.resolve(null);
+    return isRecordId(id) ? this.visits.findOneBy({ ...owner, id }) : Promise.resolve(null);
   }
 
   findEncounter(owner: RecordOwner, id: string): Promise<Encounter | null> {
-    return isUUID(id) ? this.encounters.findOneBy({ ...owner, id }) : Promise.resolve(null);
+    return isRecordId(id) ? this.encounters.findOneBy({ ...owner, id }) : Promise.resolve(null);
   }
 
   findCondition(owner: RecordOwner, id: string): Promise<Condition | null> {
-    return isUUID(id) ? this.conditions.findOneBy({ ...owner, id }) : Promise.resolve(null);
+    return isRecordId(id) ? this.conditions.findOneBy({ ...owner, id }) : Promise.resolve(null);
   }
 }

@@ -1,6 +1,6 @@
+import { isUniqueViolation } from '@app/database';
 import { JobContext, JobFailure, JobHandler, JobLink, JobOutcome } from '@app/jobs';
 import { Injectable } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
 import { ClinicalRecordsRepository } from './clinical-records.repository';
 import { checkClinicalRules } from './clinical-rules';
 import {
@@ -10,12 +10,6 @@ import {
   encounterHref,
   visitHref,
 } from './encounter-package';
-
-const UNIQUE_VIOLATIONS = new Set([
-  '23505',
-  'SQLITE_CONSTRAINT_PRIMARYKEY',
-  'SQLITE_CONSTRAINT_UNIQUE',
-]);
 
 /** Processes a submitted encounter package: the clinical rules, then the records, with the job. */
 @Injectable()
@@ -51,10 +45,4 @@ export class EncounterPackageJobs {
       }
     });
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const code = (error.driverError as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && UNIQUE_VIOLATIONS.has(code);
 }

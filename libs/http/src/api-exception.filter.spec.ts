@@ -8,7 +8,7 @@ import {
 import { ApiException } from './api.exception';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { PUBLIC_ADDRESS } from './envelope';
-import { InvalidEntry } from './invalid-entry';
+import { InvalidEntry } from './envelope.schema';
 import { MalformedJsonError } from './json-body';
 
 const REQUEST_ID = 'req-0123456789abcdefghij';

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiException } from './api.exception';
 import { errorEnvelope } from './envelope';
 import { ERROR_MESSAGES, errorTypeForStatus, internalErrorMessage } from './error-type';
-import { ErrorBody } from './invalid-entry';
+import { ErrorBody } from './envelope.schema';
 import { MalformedJsonError } from './json-body';
 import { REQUEST_ID_HEADER } from './request-id';
 import { UnavailableErrors } from './unavailable-errors';

@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ERROR_MESSAGES, ERROR_STATUS, ErrorType, missingScopesMessage } from './error-type';
-import { ErrorBody, InvalidEntry } from './invalid-entry';
+import { ErrorBody, InvalidEntry } from './envelope.schema';
 
 /**
  * An error the service answers on purpose: its type is one of the contract's, its message is safe to

@@ -1,15 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ErrorBody } from './invalid-entry';
-
-export interface Meta {
-  code: number;
-  url: string;
-  type: 'object' | 'list';
-  request_id: string;
-}
-
-export type SuccessEnvelope<T = unknown> = { data: T; meta: Meta };
-export type ErrorEnvelope = { error: ErrorBody; meta: Meta };
+import { ErrorBody, ErrorEnvelope, Meta, SuccessEnvelope } from './envelope.schema';
 
 /** Where callers reach the service: its public base URL, and whether a proxy in front is trusted. */
 export interface PublicAddress {

@@ -7,10 +7,8 @@ import { dirname, join } from 'node:path';
 import { errorEnvelope } from './envelope';
 import { ERROR_MESSAGES } from './error-type';
 import { allowDocsPage } from './security-headers';
-import { BEARER_AUTH, HTTP_OPENAPI_MODELS } from './openapi-schemas';
-
-// The schemas and decorators routes document themselves with, through the same door.
-export * from './openapi-schemas';
+import { BEARER_AUTH, documentEveryOperation } from './api-docs';
+import { ErrorBody, ErrorEnvelope, InvalidEntry, InvalidRule, Meta } from './envelope.schema';
 
 /** The Swagger UI; the JSON document is at `OPENAPI_JSON_PATH`. */
 export const OPENAPI_UI_PATH = '/api/docs';
@@ -77,9 +75,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       BEARER_AUTH,
     )
     .build();
-  return refuseUnknownProperties(
-    SwaggerModule.createDocument(app, config, { extraModels: HTTP_OPENAPI_MODELS }),
-  );
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [Meta, InvalidRule, InvalidEntry, ErrorBody, ErrorEnvelope],
+  });
+  return refuseUnknownProperties(documentEveryOperation(document));
 }
 
 /**

@@ -6,8 +6,10 @@ export { JobHandler } from './engine/job-handler.decorator';
 export { JobOutcome, JobFailure, TransientJobError } from './engine/job-outcome';
 export type { JobContext, JobFailureStatus, Persist } from './engine/job-outcome';
 export { presentJob, renderEnqueued, retryAfterSeconds, jobHref } from './job.presenter';
-export type { JobData, JobView } from './job.presenter';
-export type { JobLink, JobResult } from './job-result';
+export type { JobView } from './job.presenter';
+export type { JobResult } from './job-result';
+export { JobLink, PendingJob } from './job-data.schema';
+export type { JobData } from './job-data.schema';
 export {
   JOB_STATES,
   PENDING_STATES,
@@ -26,14 +28,4 @@ export { WorkersRepository, WORKER_LIVE_MS } from './engine/workers.repository';
 export { JobRetention } from './engine/job-retention';
 export { JobWaiters } from './engine/job-waiters';
 export { MAX_STORED_RESPONSE_BYTES, capStoredError } from './engine/response-cap';
-export {
-  ApiEnqueuedResponses,
-  ApiJobStatusResponses,
-  FailedJobSchema,
-  FailedWithErrorJobSchema,
-  JOB_OPENAPI_MODELS,
-  JobLinkSchema,
-  PendingJobSchema,
-  ProcessedJobWithDataSchema,
-  ProcessedJobWithLinksSchema,
-} from './job.openapi';
+export { ApiEnqueuedResponses, ApiJobStatusResponses } from './job.openapi';

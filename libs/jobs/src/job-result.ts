@@ -1,10 +1,5 @@
 import { ErrorBody } from '@app/http';
-
-/** A link to what a processed job created: `{"entity":"encounter","href":"/api/patients/.../encounters/..."}`. */
-export interface JobLink {
-  entity: string;
-  href: string;
-}
+import { JobLink } from './job-data.schema';
 
 /** What a finished job stored, as callers will read it back. */
 export type JobResult =

@@ -1,3 +1,4 @@
+import { ErrorBody, ErrorType } from '@app/http';
 import { Job } from './job.entity';
 import { JobResult } from './job-result';
 import { JobState } from './job-state';
@@ -88,7 +89,7 @@ describe('presentJob', () => {
   });
 
   it('answers a job failed with 422 with 200 and the stored validation error', () => {
-    const error = {
+    const error: ErrorBody = {
       type: 'validation_failed',
       message: 'Validation failed.',
       invalid: [
@@ -117,7 +118,7 @@ describe('presentJob', () => {
     });
   });
 
-  it.each([
+  it.each<[number, ErrorType, string]>([
     [409, 'request_conflict', 'The episode is closed.'],
     [403, 'forbidden', 'The legal entity is not active.'],
     [404, 'not_found', 'Patient not found.'],
@@ -140,7 +141,10 @@ describe('presentJob', () => {
   );
 
   it('answers a crashed job as failed_with_error 500 with its stored internal error', () => {
-    const error = { type: 'internal_error', message: 'Something went wrong. Error id: abc.' };
+    const error: ErrorBody = {
+      type: 'internal_error',
+      message: 'Something went wrong. Error id: abc.',
+    };
     const view = presentJob(jobWith('failed_with_error', { kind: 'error', error }, 500), NOW);
 
     expect(view.httpStatus).toBe(200);

@@ -1,19 +1,7 @@
-import { ErrorBody } from '@app/http';
 import type { FastifyReply } from 'fastify';
+import { JobData } from './job-data.schema';
 import { JobStatus } from './jobs.repository';
-import { JobLink } from './job-result';
 import { publicStatusOf } from './job-state';
-
-export type JobData =
-  | { status: 'pending'; eta: string; links: JobLink[] }
-  | { status: 'processed'; status_code: number; eta: string; links: JobLink[] }
-  | {
-      status: 'processed';
-      status_code: number;
-      eta: string;
-      response_data: Record<string, unknown> | string;
-    }
-  | { status: 'failed' | 'failed_with_error'; status_code: number; eta: string; error: ErrorBody };
 
 /** A job as `GET /api/jobs/{id}` answers it: the HTTP status, the headers and `data`. */
 export interface JobView {

@@ -1,11 +1,12 @@
 import { AuthenticatedClient, Scopes } from '@app/auth';
-import { ApiRoute, preferredWaitSeconds } from '@app/http';
+import { preferredWaitSeconds } from '@app/http';
 import { Controller, Get, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isPending } from './job-state';
 import { ApiJobStatusResponses } from './job.openapi';
-import { JobData, presentJob } from './job.presenter';
+import { JobData } from './job-data.schema';
+import { presentJob } from './job.presenter';
 import { JobsService } from './jobs.service';
 import { JOB_SCOPES } from './scopes';
 
@@ -15,23 +16,20 @@ export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
   /**
-   * The processing status of an asynchronous job (SPEC section 4). With `Prefer: wait=N` a pending
-   * job's answer is held until it finishes or N seconds pass.
+   * The processing status of an asynchronous job. A job belongs to the client that created it; any
+   * other client's token gets 404. With `Prefer: wait=N` a pending job's answer is held until it
+   * finishes or N seconds pass.
    */
   @Get(':id')
   @Scopes(JOB_SCOPES.read)
-  @ApiRoute({
-    summary: 'Get async job processing details',
-    description:
-      'The processing status of an asynchronous job (SPEC section 4). A job belongs to the ' +
-      "client that created it; any other client's token gets 404.",
-    scopes: [JOB_SCOPES.read],
-  })
+  @ApiOperation({ summary: 'Get async job processing details' })
   @ApiJobStatusResponses()
   async getJob(
     @Req() request: FastifyRequest<{ Params: { id: string } }> & { user: AuthenticatedClient },
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobData> {
+    // The inputs come from the request itself: this is the hottest route, and a parameter
+    // decorator costs a pass through the validation pipe on every poll.
     let job = await this.jobs.getForClient(request.params.id, request.user.clientId);
     const wait = preferredWaitSeconds(request.headers.prefer);
     if (wait > 0 && isPending(job.state)) {

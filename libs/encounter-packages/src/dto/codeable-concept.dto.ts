@@ -13,12 +13,12 @@ import {
 } from 'class-validator';
 
 export class CodingDto {
-  @ApiProperty({ maxLength: 200, example: 'eHealth/resources' })
+  @ApiProperty({ example: 'eHealth/resources' })
   @IsString()
   @MaxLength(200)
   system: string;
 
-  @ApiProperty({ maxLength: 100, example: 'condition' })
+  @ApiProperty({ example: 'condition' })
   @IsString()
   @MaxLength(100)
   code: string;
@@ -26,7 +26,6 @@ export class CodingDto {
 
 /** `{"coding": [{"system": "...", "code": "..."}]}` */
 export class CodeableConceptDto {
-  @ApiProperty({ type: () => [CodingDto], minItems: 1 })
   @IsArray()
   @ArrayMinSize(1)
   @IsObject({ each: true })
@@ -36,21 +35,18 @@ export class CodeableConceptDto {
 }
 
 export class IdentifierDto {
-  @ApiProperty({ type: () => CodeableConceptDto })
   @IsDefined()
   @IsObject()
   @ValidateNested()
   @Type(() => CodeableConceptDto)
   type: CodeableConceptDto;
 
-  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   value: string;
 }
 
 /** An eHealth reference: `{"identifier": {"type": {"coding": [...]}, "value": "<uuid>"}}`. */
 export class ReferenceDto {
-  @ApiProperty({ type: () => IdentifierDto })
   @IsDefined()
   @IsObject()
   @ValidateNested()
@@ -67,7 +63,6 @@ class DiagnosisRoleCodingDto extends CodingDto {
 }
 
 export class DiagnosisRoleDto {
-  @ApiProperty({ type: () => [DiagnosisRoleCodingDto], minItems: 1 })
   @IsArray()
   @ArrayMinSize(1)
   @IsObject({ each: true })

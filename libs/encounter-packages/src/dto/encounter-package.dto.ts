@@ -40,11 +40,9 @@ export class PeriodDto {
 }
 
 export class VisitDto {
-  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id: string;
 
-  @ApiProperty({ type: () => PeriodDto })
   @IsDefined()
   @IsObject()
   @ValidateNested()
@@ -53,25 +51,22 @@ export class VisitDto {
 }
 
 export class EncounterClassDto {
-  @ApiProperty({ maxLength: 200, example: 'eHealth/encounter_classes' })
+  @ApiProperty({ example: 'eHealth/encounter_classes' })
   @IsString()
   @MaxLength(200)
   system: string;
 
-  @ApiProperty({ enum: ENCOUNTER_CLASSES })
   @IsIn(ENCOUNTER_CLASSES)
   code: EncounterClass;
 }
 
 export class DiagnosisDto {
-  @ApiProperty({ type: () => ReferenceDto })
   @IsDefined()
   @IsObject()
   @ValidateNested()
   @Type(() => ReferenceDto)
   condition: ReferenceDto;
 
-  @ApiProperty({ type: () => DiagnosisRoleDto })
   @IsDefined()
   @IsObject()
   @ValidateNested()
@@ -86,11 +81,9 @@ export class DiagnosisDto {
 }
 
 export class EncounterDto {
-  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id: string;
 
-  @ApiProperty({ enum: ENCOUNTER_STATUSES })
   @IsIn(ENCOUNTER_STATUSES)
   status: string;
 
@@ -108,14 +101,12 @@ export class EncounterDto {
   @Type(() => ReferenceDto)
   visit: ReferenceDto;
 
-  @ApiProperty({ type: () => EncounterClassDto })
   @IsDefined()
   @IsObject()
   @ValidateNested()
   @Type(() => EncounterClassDto)
   class: EncounterClassDto;
 
-  @ApiProperty({ type: () => CodeableConceptDto })
   @IsDefined()
   @IsObject()
   @ValidateNested()
@@ -168,11 +159,9 @@ export class EncounterDto {
 }
 
 export class ConditionDto {
-  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id: string;
 
-  @ApiProperty()
   @IsBoolean()
   primary_source: boolean;
 
@@ -193,12 +182,12 @@ export class ConditionDto {
   @Type(() => CodeableConceptDto)
   code: CodeableConceptDto;
 
-  @ApiProperty({ maxLength: 100, example: 'active' })
+  @ApiProperty({ example: 'active' })
   @IsString()
   @MaxLength(100)
   clinical_status: string;
 
-  @ApiProperty({ maxLength: 100, example: 'confirmed' })
+  @ApiProperty({ example: 'confirmed' })
   @IsString()
   @MaxLength(100)
   verification_status: string;
@@ -220,14 +209,12 @@ export class EncounterPackageDto {
   @Type(() => VisitDto)
   visit?: VisitDto;
 
-  @ApiProperty({ type: () => EncounterDto })
   @IsDefined()
   @IsObject()
   @ValidateNested()
   @Type(() => EncounterDto)
   encounter: EncounterDto;
 
-  @ApiPropertyOptional({ type: () => [ConditionDto], maxItems: 100 })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)

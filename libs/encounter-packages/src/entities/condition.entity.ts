@@ -1,6 +1,6 @@
 import { InstantColumn } from '@app/database';
 import { Column, Entity, Index } from 'typeorm';
-import { PatientRecord } from './patient-record';
+import { PatientRecord } from '@app/patients';
 
 /** A condition (diagnosis) of the patient, coded in ICD-10. */
 @Entity({ name: 'conditions' })

@@ -1,6 +1,6 @@
 import { InstantColumn } from '@app/database';
 import { Column, Entity, Index } from 'typeorm';
-import { PatientRecord } from './patient-record';
+import { PatientRecord } from '@app/patients';
 
 /** An encounter between the patient and a performer, with its diagnoses. */
 @Entity({ name: 'encounters' })

@@ -1,6 +1,6 @@
 import { InstantColumn } from '@app/database';
 import { Column, Entity, Index } from 'typeorm';
-import { PatientRecord } from './patient-record';
+import { PatientRecord } from '@app/patients';
 
 /** A visit: the patient's stay during which encounters happen. */
 @Entity({ name: 'visits' })

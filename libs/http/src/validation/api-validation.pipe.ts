@@ -1,7 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
 import { ValidationError } from 'class-validator';
 import { ApiException } from '../api.exception';
-import { EntryType, InvalidEntry } from '../invalid-entry';
+import { EntryType, InvalidEntry } from '../envelope.schema';
 import { toInvalidEntries } from './invalid-entries';
 
 class ValidationErrors extends Error {

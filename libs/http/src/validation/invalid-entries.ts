@@ -1,5 +1,5 @@
 import { ValidationError } from 'class-validator';
-import { EntryType, InvalidEntry } from '../invalid-entry';
+import { EntryType, InvalidEntry } from '../envelope.schema';
 import { rulesOf } from './validation-rules';
 
 /**

@@ -1,5 +1,5 @@
 import { getMetadataStorage, ValidationError } from 'class-validator';
-import { InvalidRule, RuleParams } from '../invalid-entry';
+import { InvalidRule, RuleParams } from '../envelope.schema';
 
 type RuleOf = (constraints: unknown[]) => { rule: string; params: RuleParams };
 

@@ -1,6 +1,6 @@
 import { ERROR_MESSAGES, ErrorBody, InvalidEntry } from '@app/http';
 import { EntityManager } from 'typeorm';
-import { JobLink } from '../job-result';
+import { JobLink } from '../job-data.schema';
 
 /** What a handler hands over to run in the completion's transaction (the module's own writes). */
 export type Persist = (manager: EntityManager) => Promise<void>;
