@@ -1,11 +1,20 @@
 /**
  * This service's engine as a contender: the real worker modules (`WorkerModule`) on their own schema,
  * jobs enqueued through `JobsService.enqueue`, run by `JobWorker` with a no-op `@JobHandler`.
- * A completion counts when its finish event (NOTIFY jobs_finished, sent on commit) arrives.
+ * A completion counts when its finish event (NOTIFY jobs_finished, sent on commit; one notification
+ * carries the events of a whole completion batch) arrives.
  */
 import { AppConfig, loadConfig } from '@app/config';
 import { DatabaseSession } from '@app/database';
-import { JobContext, JobHandler, JobOutcome, JobsService, JobWorker } from '@app/jobs';
+import {
+  decodeFinished,
+  JobContext,
+  JobHandler,
+  JobOutcome,
+  JobsService,
+  JobWorker,
+} from '@app/jobs';
+
 import { INestApplicationContext, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
@@ -56,7 +65,9 @@ export async function misEngine(options: QueueOptions): Promise<BenchQueue> {
     async start(hooks: QueueHooks) {
       handlerHooks.handled = () => hooks.handled();
       await listener.connect();
-      listener.on('notification', (message) => hooks.completed(message.payload ?? ''));
+      listener.on('notification', (message) => {
+        for (const [id] of decodeFinished(message.payload ?? '')) hooks.completed(id);
+      });
       await listener.query('LISTEN jobs_finished');
       await app.get(JobWorker).start();
     },

@@ -36,3 +36,5 @@ export {
   ProcessedJobWithDataSchema,
   ProcessedJobWithLinksSchema,
 } from './job.openapi';
+export { decodeFinished, encodeFinished } from './engine/finish-event';
+export type { FinishedJob } from './engine/finish-event';
