@@ -83,7 +83,9 @@ describe('completions sent after their slot was freed', () => {
     await worker.start();
     await Promise.all([finished(first), finished(second)]);
     // Concurrency 1: the second job was claimed while the first one's completion was unsent.
-    expect(turns).toContainEqual({ completions: [first], limit: 1, claimed: [second] });
+    expect(turns).toContainEqual(
+      expect.objectContaining({ completions: [first], claimed: [second] }),
+    );
     expect(runs.of(first)).toBe(1);
     expect(runs.of(second)).toBe(1);
   });

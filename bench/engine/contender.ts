@@ -4,16 +4,24 @@
  * LATENCY_JOBS at LATENCY_RATE per second into the idle worker and time each from enqueue to
  * completion. Prints `RESULT <json>`.
  *
- * Usage: contender.ts <mis-engine|graphile-worker|pg-boss>; env BENCH_DATABASE_URL, BENCH_SCHEMA,
- * JOBS, CONCURRENCY, ENQUEUERS, LATENCY_JOBS, LATENCY_RATE, PGBOSS_BATCH.
+ * Usage: contender.ts <mis-engine|graphile-worker|graphile-worker-batched|pg-boss>; env
+ * BENCH_DATABASE_URL, BENCH_SCHEMA, JOBS, CONCURRENCY, ENQUEUERS, LATENCY_JOBS, LATENCY_RATE,
+ * PGBOSS_BATCH; CPU_PROFILE=<file.cpuprofile> writes a CPU profile of the processing phase alone.
  */
+import { Session } from 'node:inspector/promises';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { BENCH_DATABASE_URL, percentile, sizeFromEnv, sleep } from './bench-database';
 import { graphileWorker } from './graphile-worker';
 import { misEngine } from './mis-engine';
 import { pgBoss } from './pg-boss';
 import { BenchQueue, QueueOptions } from './queue';
 
-export const CONTENDERS = ['mis-engine', 'graphile-worker', 'pg-boss'] as const;
+export const CONTENDERS = [
+  'mis-engine',
+  'graphile-worker',
+  'graphile-worker-batched',
+  'pg-boss',
+] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 export interface ContenderResult {
@@ -21,6 +29,8 @@ export interface ContenderResult {
   enqueuedPerSecond: number;
   processedPerSecond: number;
   cpuMsPerJob: number;
+  /** CPU of every PostgreSQL process of the machine during processing, per job (others' load too). */
+  databaseCpuMsPerJob: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
 }
@@ -35,6 +45,7 @@ const PGBOSS_BATCH = sizeFromEnv('PGBOSS_BATCH', 100);
 function open(name: string, options: QueueOptions): Promise<BenchQueue> {
   if (name === 'mis-engine') return misEngine(options);
   if (name === 'graphile-worker') return graphileWorker(options);
+  if (name === 'graphile-worker-batched') return graphileWorker(options, true);
   if (name === 'pg-boss') return pgBoss(options, PGBOSS_BATCH);
   throw new Error(`Unknown contender ${name}; one of ${CONTENDERS.join(', ')}`);
 }
@@ -45,6 +56,40 @@ async function until(what: string, ms: number, done: () => Promise<boolean> | bo
     if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms waiting for ${what}`);
     await sleep(10);
   }
+}
+
+/** User and system CPU (ms) of every PostgreSQL server process on this machine (Linux). */
+function databaseCpuMs(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return (ticks * 1000) / 100;
+}
+
+/** A CPU profile of what runs between `start` and `stop`, when CPU_PROFILE names a file. */
+async function profiler(): Promise<{ stop: () => Promise<void> }> {
+  const file = process.env.CPU_PROFILE;
+  if (!file) return { stop: async () => undefined };
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 async function enqueueAll(queue: BenchQueue): Promise<number> {
@@ -69,7 +114,9 @@ async function main(): Promise<void> {
     let handled = 0;
     let timing = false;
     const finishedAt = new Map<string, number>();
+    const profile = await profiler();
     const cpu = process.cpuUsage();
+    const databaseCpu = databaseCpuMs();
     const started = performance.now();
     await queue.start({
       handled: () => (handled += 1),
@@ -83,6 +130,8 @@ async function main(): Promise<void> {
     const processedPerSecond = JOBS / ((performance.now() - started) / 1000);
     const used = process.cpuUsage(cpu);
     const cpuMsPerJob = (used.user + used.system) / 1000 / JOBS;
+    const databaseCpuMsPerJob = (databaseCpuMs() - databaseCpu) / JOBS;
+    await profile.stop();
 
     timing = true;
     const enqueuedAt = new Map<string, number>();
@@ -104,6 +153,7 @@ async function main(): Promise<void> {
       enqueuedPerSecond,
       processedPerSecond,
       cpuMsPerJob,
+      databaseCpuMsPerJob,
       latencyP50Ms: percentile(latencies, 50),
       latencyP99Ms: percentile(latencies, 99),
     };

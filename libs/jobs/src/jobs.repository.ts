@@ -99,10 +99,10 @@ export class JobsRepository {
           RETURNING jobs.id, jobs.type, jobs.client_id, jobs.payload, jobs.attempts,
                     (extract(epoch FROM jobs.eta) * 1000)::float8 AS eta_ms,
                     due.state AS previous_state)
-       SELECT f.finished, f.announced, c.*
-         FROM (SELECT ARRAY(SELECT id FROM done) AS finished,
-                      (SELECT count(*) FROM announced) AS announced) f
-         LEFT JOIN claimed c ON true`,
+       SELECT NULL AS finished, NULL AS announced, c.* FROM claimed c
+       UNION ALL
+       SELECT (SELECT string_agg(id, ',') FROM done), (SELECT count(*) FROM announced),
+              NULL, NULL, NULL, NULL, NULL, NULL, NULL`,
     );
     this.renewLeasesStatement = db.prepare<{ id: string }>(
       'jobs_renew_leases',
@@ -324,7 +324,9 @@ export class JobsRepository {
       now,
       workerId,
     });
-    const finished = new Set<string>((rows[0]?.finished as string[] | undefined) ?? []);
+    // The last row carries the ids finished (job ids hold no comma); the others, a claimed job each.
+    const finishedIds = rows[rows.length - 1]?.finished as string | null | undefined;
+    const finished = new Set<string>(finishedIds ? finishedIds.split(',') : []);
     const jobs: ClaimedJob[] = [];
     let reclaimed = 0;
     for (const row of rows) {
@@ -404,6 +406,27 @@ export class JobsRepository {
       until,
     });
     return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Gives back jobs claimed ahead and never started (a worker stopping): waiting again at once,
+   * with the attempt number they had before the claim, since no run used it. Fenced like a
+   * completion: a job claimed by another worker meanwhile is left alone.
+   */
+  async giveBack(claims: Claim[], now: Date): Promise<number> {
+    let given = 0;
+    for (const claim of claims) {
+      const rows = await this.db.query<{ id: string }>(
+        `UPDATE jobs
+            SET state = 'waiting', attempts = attempts - 1, run_at = :now, locked_until = NULL,
+                locked_by = NULL, started_at = NULL, updated_at = :now
+          WHERE id = :id AND attempts = :attempt AND state = 'running'
+          RETURNING id`,
+        { ...claim, now },
+      );
+      given += rows.length;
+    }
+    return given;
   }
 
   /** Puts a running job back to wait until `runAt` (a retry, or a release at shutdown). */

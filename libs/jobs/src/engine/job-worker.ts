@@ -39,9 +39,24 @@ class LeaseLost extends Error {
   }
 }
 
+/** An AbortController made only when a handler reads its signal, or when it is aborted. */
+class LazyAbort {
+  private controller: AbortController | undefined;
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    this.controller ??= new AbortController();
+    this.controller.abort(reason);
+  }
+}
+
 interface RunningJob {
   claim: Claim;
-  abort: AbortController;
+  abort: LazyAbort;
   /** Whether the handler has returned (or thrown). */
   returned: boolean;
   /** Settled when the job is settled: completed, rescheduled, or given up to its lease. */
@@ -139,8 +154,21 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     for (const timer of this.timers) clearInterval(timer);
     this.unsubscribe?.();
     this.dispatcher.stopClaiming();
-    // The statement in flight may still claim jobs: they are launched, and counted below.
+    // The statement in flight may still claim jobs: they stay queued with those claimed ahead.
     await this.dispatcher.settled();
+    const unstarted = this.dispatcher.takeQueued();
+    if (unstarted.length > 0) {
+      await this.db
+        .serialized(() =>
+          this.jobs.giveBack(
+            unstarted.map((job) => ({ id: job.id, attempt: job.attempts })),
+            new Date(),
+          ),
+        )
+        .catch((error: Error) =>
+          this.logger.warn(`Could not give back ${unstarted.length} jobs: ${error.message}`),
+        );
+    }
     const inFlight = [...this.running.values()];
     await waitAtMost(
       Promise.allSettled(inFlight.map((run) => run.done)),
@@ -204,15 +232,16 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private launch(job: ClaimedJob): void {
-    const abort = new AbortController();
+    const abort = new LazyAbort();
     const claim = { id: job.id, attempt: job.attempts };
     const run: RunningJob = { claim, abort, returned: false, done: Promise.resolve() };
     this.running.set(job.id, run);
     let slotHeld = true;
+    const started = performance.now();
     const freeSlot = () => {
       if (!slotHeld) return;
       slotHeld = false;
-      this.dispatcher.release();
+      this.dispatcher.release(performance.now() - started);
     };
     run.done = this.execute(job, run, freeSlot)
       .catch((error: Error) => {
@@ -241,13 +270,16 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     let outcome: JobOutcome;
     const timer = jobDuration.startTimer({ type: job.type });
     try {
+      const { abort } = run;
       outcome = await handle({
         id: job.id,
         type: job.type,
         clientId: job.clientId,
         payload: job.payload,
         attempt: claim.attempt,
-        signal: run.abort.signal,
+        get signal() {
+          return abort.signal;
+        },
       });
     } catch (error) {
       run.returned = true;
@@ -390,17 +422,15 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.logger.log({ ...jobFields(job, claim), outcome }, 'Job finished');
   }
 
-  /** Renews the leases of every run not yet settled, in one statement. */
+  /** Renews the leases of every run not yet settled, and of the jobs claimed ahead, at once. */
   private async renewLeases(): Promise<void> {
     const runs = [...this.running.values()];
-    if (runs.length === 0) return;
+    const queued = this.dispatcher.waiting.map((job) => ({ id: job.id, attempt: job.attempts }));
+    if (runs.length === 0 && queued.length === 0) return;
     const until = new Date(Date.now() + this.config.jobs.leaseMs);
     try {
       const held = await this.db.serialized(() =>
-        this.jobs.renewLeases(
-          runs.map((run) => run.claim),
-          until,
-        ),
+        this.jobs.renewLeases([...runs.map((run) => run.claim), ...queued], until),
       );
       for (const run of runs) {
         // Settled meanwhile (its completion committed): nothing to abort.
@@ -409,7 +439,9 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
         }
       }
     } catch (error) {
-      this.logger.warn(`Could not renew the leases of ${runs.length} runs: ${describe(error)}`);
+      this.logger.warn(
+        `Could not renew the leases of ${runs.length + queued.length} jobs: ${describe(error)}`,
+      );
     }
   }
 
