@@ -9,7 +9,9 @@ import { decodeFinished, encodeFinished, FinishedJob } from './finish-event';
 /** The finish event that wakes every long poll (after an interruption of the event stream). */
 export const ALL_JOBS = '*';
 
-const ENQUEUED = 'jobs_enqueued';
+/** The channel of enqueue events on PostgreSQL (no payload): workers look for work. */
+export const ENQUEUED_CHANNEL = 'jobs_enqueued';
+const ENQUEUED = ENQUEUED_CHANNEL;
 /**
  * The channel of finish events on PostgreSQL. Its payload is a JSON array with one event per job
  * finished by the notifying transaction (`finish-event.ts`); a bare job id is understood too.
