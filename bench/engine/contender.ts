@@ -58,19 +58,29 @@ async function until(what: string, ms: number, done: () => Promise<boolean> | bo
   }
 }
 
-/** User and system CPU (ms) of every PostgreSQL server process on this machine (Linux). */
-function databaseCpuMs(): number {
-  let ticks = 0;
+/** User and system CPU ticks of each PostgreSQL server process on this machine (Linux). */
+function databaseTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
     } catch {
       // The process ended meanwhile.
     }
   }
+  return ticks;
+}
+
+/**
+ * CPU ms the PostgreSQL processes used since `before` (processes that ended meanwhile are left
+ * out, so it may undercount; other work on the server counts too).
+ */
+function databaseCpuMsSince(before: Map<string, number>): number {
+  let ticks = 0;
+  for (const [pid, now] of databaseTicks()) ticks += now - (before.get(pid) ?? 0);
   return (ticks * 1000) / 100;
 }
 
@@ -116,7 +126,7 @@ async function main(): Promise<void> {
     const finishedAt = new Map<string, number>();
     const profile = await profiler();
     const cpu = process.cpuUsage();
-    const databaseCpu = databaseCpuMs();
+    const databaseCpu = databaseTicks();
     const started = performance.now();
     await queue.start({
       handled: () => (handled += 1),
@@ -130,7 +140,7 @@ async function main(): Promise<void> {
     const processedPerSecond = JOBS / ((performance.now() - started) / 1000);
     const used = process.cpuUsage(cpu);
     const cpuMsPerJob = (used.user + used.system) / 1000 / JOBS;
-    const databaseCpuMsPerJob = (databaseCpuMs() - databaseCpu) / JOBS;
+    const databaseCpuMsPerJob = databaseCpuMsSince(databaseCpu) / JOBS;
     await profile.stop();
 
     timing = true;
