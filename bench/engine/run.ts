@@ -52,7 +52,7 @@ export async function benchEngine(): Promise<void> {
     }
   }
   const of = (name: ContenderName, key: keyof Omit<ContenderResult, 'contender'>) =>
-    mean(results.filter((r) => r.contender === name).map((r) => r[key]));
+    mean(results.filter((r) => r.contender === name).map((r) => r[key] ?? NaN));
   const base = of('graphile-worker', 'processedPerSecond');
   const batchedBase = of('graphile-worker-batched', 'processedPerSecond');
   const enqueueBase = of('graphile-worker', 'enqueuedPerSecond');
@@ -73,6 +73,12 @@ export async function benchEngine(): Promise<void> {
         `${of(name, 'databaseCpuMsPerJob').toFixed(3)} | ${of(name, 'latencyP50Ms').toFixed(1)} / ${of(name, 'latencyP99Ms').toFixed(1)} |`,
     );
   }
+  const engineRuns = results.filter((r) => r.contender === 'mis-engine');
+  console.log(
+    `\nmis-engine, enqueue to the finish event sent after the completion committed: p50 / p99 ` +
+      `${mean(engineRuns.map((r) => r.committedP50Ms ?? NaN)).toFixed(1)} / ` +
+      `${mean(engineRuns.map((r) => r.committedP99Ms ?? NaN)).toFixed(1)} ms`,
+  );
   const ratio = (other: ContenderName) =>
     (of('mis-engine', 'processedPerSecond') / of(other, 'processedPerSecond')).toFixed(2);
   console.log(
