@@ -93,6 +93,15 @@ export class JobEvents implements OnModuleDestroy {
     return this.listening.get(FINISHED_CHANNEL);
   }
 
+  /** Resolves once finish events are heard (at once on SQLite), or after `ms` at the latest. */
+  async heard(ms: number): Promise<void> {
+    const deadline = performance.now() + ms;
+    while (this.finishEventsHeardSince() === undefined && performance.now() < deadline) {
+      if (this.closed) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     this.local.removeAllListeners();

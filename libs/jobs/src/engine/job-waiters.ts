@@ -1,9 +1,12 @@
 import { AppConfig } from '@app/config';
 import { ApiException, ERROR_MESSAGES } from '@app/http';
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { FinishedJob } from './finish-event';
 import { ALL_JOBS, JobEvents } from './job-events';
 
+/** How long start-up waits for finish events to be heard before serving (a database slow to answer). */
+const LISTEN_AT_START_MS = 5_000;
 /** How long, and how many, finish events are remembered for polls that read just before them. */
 const JOURNAL_MS = 60_000;
 const JOURNAL_MAX = 20_000;
@@ -19,7 +22,8 @@ interface Heard {
 
 /**
  * Long-poll waiters: requests holding a pending answer until their job finishes. One subscription
- * to the finish events (taken by the first waiter) serves them all; a waiting request costs no
+ * to the finish events (taken at start-up where the process serves HTTP, else by the first waiter)
+ * serves them all; a waiting request costs no
  * query until it is woken, and none when its wake-up carries the finished job.
  *
  * The finish events of the last minute are remembered, so a request that read its job just before
@@ -30,7 +34,7 @@ interface Heard {
  * the process's exit.
  */
 @Injectable()
-export class JobWaiters implements OnModuleDestroy {
+export class JobWaiters implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly byJob = new Map<string, Set<(finished?: FinishedJob) => void>>();
   private readonly byClient = new Map<string, number>();
   private readonly journal = new Map<string, Heard>();
@@ -45,7 +49,18 @@ export class JobWaiters implements OnModuleDestroy {
   constructor(
     private readonly events: JobEvents,
     private readonly config: AppConfig,
+    @Optional() private readonly http?: HttpAdapterHost,
   ) {}
+
+  /**
+   * A process that serves HTTP subscribes at start-up, before it listens, so its first polls find
+   * finish events already heard; a worker process (no HTTP) never subscribes.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.http?.httpAdapter) return;
+    this.subscribe();
+    await this.events.heard(LISTEN_AT_START_MS);
+  }
 
   onModuleDestroy(): void {
     this.closing = true;
