@@ -305,41 +305,6 @@ export class JobsRepository {
   }
 
   /**
-   * Finishes several jobs in one statement (PostgreSQL), each only when its run still holds it,
-   * and notifies `announceOn` with the id of each one finished; returns those ids.
-   */
-  async completeMany(
-    batch: { claim: Claim; completion: Completion }[],
-    now: Date,
-    announceOn: string,
-  ): Promise<Set<string>> {
-    const rows = await this.db.query<{ id: string }>(
-      `WITH done AS (
-         UPDATE jobs
-            SET state = v.state, status_code = v.status_code, result = v.result,
-                last_error = v.last_error, finished_at = :now, updated_at = :now,
-                locked_until = NULL, locked_by = NULL
-           FROM unnest(:ids::varchar[], :attempts::int[], :states::varchar[], :codes::int[],
-                       :results::text[], :errors::text[])
-                AS v(id, attempt, state, status_code, result, last_error)
-          WHERE jobs.id = v.id AND jobs.attempts = v.attempt AND jobs.state = 'running'
-          RETURNING jobs.id)
-       SELECT id, pg_notify(:channel, id) FROM done`,
-      {
-        ids: batch.map(({ claim }) => claim.id),
-        attempts: batch.map(({ claim }) => claim.attempt),
-        states: batch.map(({ completion }) => completion.state),
-        codes: batch.map(({ completion }) => completion.statusCode),
-        results: batch.map(({ completion }) => JSON.stringify(completion.result)),
-        errors: batch.map(({ completion }) => completion.lastError ?? null),
-        now,
-        channel: announceOn,
-      },
-    );
-    return new Set(rows.map((row) => row.id));
-  }
-
-  /**
    * A worker's one statement per turn on PostgreSQL: finishes `completions` (each only when its
    * run still holds the job: the fencing token), announces them on `announceOn` in as few
    * notifications as fit (sent on commit), and claims up to `limit` more jobs like
