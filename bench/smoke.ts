@@ -16,6 +16,7 @@ const BENCHMARKS: [string, Record<string, string>][] = [
     'engine',
     { JOBS: '100', ROUNDS: '1', LATENCY_JOBS: '10', LATENCY_RATE: '50', PGBOSS_BATCH: '20' },
   ],
+  ['engine-work', { PACKAGES: '20', SUBMITTERS: '4', WORKERS: '1', SQLITE_JOBS: '200' }],
   ['scale', { SIZES: '1000,3000', WAITING: '200', CLAIMS: '50', DURATION: '1', ROUNDS: '1' }],
   ['long-poll', { CLIENTS: '20', SPREAD: '1', WAIT: '5', ROUNDS: '1' }],
   ['profile', { REQUESTS: '200', CONCURRENCY: '10' }],

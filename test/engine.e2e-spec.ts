@@ -3,6 +3,7 @@ import {
   isPending,
   Job,
   JobRetention,
+  JobsRepository,
   JobsService,
   JobWorker,
   MAX_STORED_RESPONSE_BYTES,
@@ -278,6 +279,43 @@ describe('the job engine, through the real worker', () => {
       expect(res.body.data.status).toBe('pending');
       expect(res.headers['preference-applied']).toBe('wait=1');
       expect(res.headers['retry-after']).toBeDefined();
+    });
+
+    it('reads the job once, before holding it, and answers from the finish event', async () => {
+      // The first held poll of a process subscribes to finish events: a later one needs no read.
+      const { job: warm } = await enqueue('test.gate', { gate: 'never' });
+      await get(warm.id).set('prefer', 'wait=1').expect(200);
+      const { job } = await enqueue('test.gate', { gate: 'one-read' });
+      const reads = jest.spyOn(t.app.get(JobsRepository), 'findVisible');
+      try {
+        setTimeout(() => gates.open('one-read'), 300);
+        const res = await get(job.id).set('prefer', 'wait=10').expect(200);
+        expect(res.body.data).toMatchObject({
+          status: 'processed',
+          status_code: 200,
+          response_data: { gate: 'one-read' },
+          eta: job.eta.toISOString(),
+        });
+        expect(reads).toHaveBeenCalledTimes(1);
+      } finally {
+        reads.mockRestore();
+      }
+    });
+
+    it('answers a job with writes of its own (a transaction of its own) from its finish event too', async () => {
+      const { job } = await enqueue('test.effect', { ms: 300, case: 'long-poll' });
+      const reads = jest.spyOn(t.app.get(JobsRepository), 'findVisible');
+      try {
+        const res = await get(job.id).set('prefer', 'wait=10').expect(200);
+        expect(res.body.data).toMatchObject({
+          status: 'processed',
+          response_data: { done: job.id },
+        });
+        expect(reads).toHaveBeenCalledTimes(1);
+        expect(await effectsOf(job.id)).toBe(1);
+      } finally {
+        reads.mockRestore();
+      }
     });
 
     it('refuses waiters beyond the cap with 429 in the envelope', async () => {

@@ -84,6 +84,41 @@ describe('leases and fencing', () => {
     });
   });
 
+  it('gives back a job claimed ahead and never started: waiting, its attempt number restored', async () => {
+    const repository = t.app.get(JobsRepository);
+    const job = await repository.insert({
+      type: 'test.fencing',
+      clientId: 'mis-1',
+      payload: {},
+      eta: at(1000),
+      runAt: at(90_000),
+    });
+    const {
+      jobs: [claimed],
+    } = await db.serialized(() =>
+      repository.claimNextBatch('worker-a', 1, at(150_000), at(91_000)),
+    );
+    expect(claimed).toMatchObject({ id: job.id, attempts: 1, state: 'running' });
+    // A stale claim number changes nothing.
+    expect(
+      await db.serialized(() => repository.giveBack([{ id: job.id, attempt: 2 }], new Date())),
+    ).toBe(0);
+    expect(await repository.findById(job.id)).toMatchObject({ state: 'running', attempts: 1 });
+    expect(
+      await db.serialized(() => repository.giveBack([{ id: job.id, attempt: 1 }], new Date())),
+    ).toBe(1);
+    expect(await repository.findById(job.id)).toMatchObject({
+      state: 'waiting',
+      attempts: 0,
+      lockedBy: null,
+      lockedUntil: null,
+    });
+    // Out of the in-process worker's way.
+    await db.serialized(() =>
+      db.query("UPDATE jobs SET state = 'failed_with_error' WHERE id = :id", { id: job.id }),
+    );
+  });
+
   it('runs again, once, a job whose worker died (its lease expired)', async () => {
     const job = await t.jobs.insert({
       type: 'test.effect',

@@ -1,7 +1,9 @@
 /**
  * graphile-worker 0.17.3 as a contender, in its own schema, with its defaults but for concurrency
- * and a silent logger. A completion counts at its `job:complete` event (the completion is then sent,
- * not yet committed). Completed jobs are deleted, so the database counts those left.
+ * and a silent logger; or (`batched`) in its fastest documented setting: a local queue of 500 jobs
+ * fetched at once, and completions and failures sent in batches without delay. A completion counts
+ * at its `job:complete` event (the completion is then sent, not yet committed). Completed jobs are
+ * deleted, so the database counts those left.
  */
 import { Logger, makeWorkerUtils, run, Runner, WorkerUtils } from 'graphile-worker';
 import { BenchQueue, NOOP, QueueHooks, QueueOptions } from './queue';
@@ -9,7 +11,7 @@ import { BenchQueue, NOOP, QueueHooks, QueueOptions } from './queue';
 const TASK = NOOP.replace('.', '_');
 const silent = new Logger(() => () => undefined);
 
-export async function graphileWorker(options: QueueOptions): Promise<BenchQueue> {
+export async function graphileWorker(options: QueueOptions, batched = false): Promise<BenchQueue> {
   const utils: WorkerUtils = await makeWorkerUtils({
     connectionString: options.url,
     schema: options.schema,
@@ -31,6 +33,17 @@ export async function graphileWorker(options: QueueOptions): Promise<BenchQueue>
         concurrency: options.concurrency,
         noHandleSignals: true,
         logger: silent,
+        ...(batched
+          ? {
+              preset: {
+                worker: {
+                  localQueue: { size: 500 },
+                  completeJobBatchDelay: 0,
+                  failJobBatchDelay: 0,
+                },
+              },
+            }
+          : {}),
         taskList: { [TASK]: async () => hooks.handled() },
       });
       runner.events.on('job:complete', ({ job, error }) => {

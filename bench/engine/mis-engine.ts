@@ -1,24 +1,34 @@
 /**
  * This service's engine as a contender: the real worker modules (`WorkerModule`) on their own schema,
  * jobs enqueued through `JobsService.enqueue`, run by `JobWorker` with a no-op `@JobHandler`.
- * A completion counts when its finish event (NOTIFY jobs_finished, sent on commit) arrives.
+ * A completion counts when its finish event (NOTIFY jobs_finished, sent on commit; one notification
+ * carries the events of a whole completion batch) arrives; the handler's return is reported too,
+ * the point at which graphile-worker and pg-boss report theirs.
  */
 import { AppConfig, loadConfig } from '@app/config';
 import { DatabaseSession } from '@app/database';
-import { JobContext, JobHandler, JobOutcome, JobsService, JobWorker } from '@app/jobs';
+import {
+  decodeFinished,
+  JobContext,
+  JobHandler,
+  JobOutcome,
+  JobsService,
+  JobWorker,
+} from '@app/jobs';
+
 import { INestApplicationContext, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { BenchQueue, NOOP, QueueHooks, QueueOptions } from './queue';
 
-const handlerHooks: { handled: () => void } = { handled: () => undefined };
+const handlerHooks: { handled: (id: string) => void } = { handled: () => undefined };
 
 @Injectable()
 class NoopHandler {
   @JobHandler(NOOP)
   async run(job: JobContext): Promise<JobOutcome> {
-    handlerHooks.handled();
+    handlerHooks.handled(job.id);
     return JobOutcome.data({ n: job.payload.n as number });
   }
 }
@@ -56,9 +66,14 @@ export async function misEngine(options: QueueOptions): Promise<BenchQueue> {
       return job.id;
     },
     async start(hooks: QueueHooks) {
-      handlerHooks.handled = () => hooks.handled();
+      handlerHooks.handled = (id) => {
+        hooks.handled();
+        hooks.returned?.(id);
+      };
       await listener.connect();
-      listener.on('notification', (message) => hooks.completed(message.payload ?? ''));
+      listener.on('notification', (message) => {
+        for (const [id] of decodeFinished(message.payload ?? '')) hooks.completed(id);
+      });
       await listener.query('LISTEN jobs_finished');
       await app.get(JobWorker).start();
     },

@@ -13,6 +13,11 @@ export interface QueueHooks {
   handled(): void;
   /** The job's completion as the contender reports it (see each contender for when that is). */
   completed(id: string): void;
+  /**
+   * A contender whose `completed` comes after its completion committed also reports the moment
+   * its handler returned, the point at which the others report `completed`.
+   */
+  returned?(id: string): void;
 }
 
 export interface QueueOptions {

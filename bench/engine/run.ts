@@ -1,12 +1,13 @@
 /**
- * The job engine against pg-boss and graphile-worker on one PostgreSQL: each run enqueues the same
+ * The job engine against pg-boss and graphile-worker (its defaults, and its batched setting) on one
+ * PostgreSQL: each run enqueues the same
  * no-op jobs and processes them at the same concurrency, in a fresh schema and a process of its
  * own; the contenders alternate over ROUNDS (the order rotates each round). Reports enqueued/s,
  * processed/s, worker CPU per job, enqueue-to-completion p50/p99, and ratios against
  * graphile-worker. Env: see contender.ts, plus ROUNDS (default 3) and BENCH_DATABASE_URL.
  */
 import { spawn } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { childEnv, tsNodeArgs } from '../../test/support/run-entry';
 import { createSchema, dropSchema } from '../../test/support/test-database';
 import { BENCH_DATABASE_URL, ensureBenchDatabase, mean, sizeFromEnv } from './bench-database';
@@ -34,8 +35,14 @@ async function runContender(name: ContenderName): Promise<ContenderResult> {
   }
 }
 
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
 export async function benchEngine(): Promise<void> {
   await ensureBenchDatabase();
+  const loadBefore = load();
   const results: ContenderResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < CONTENDERS.length; i++) {
@@ -45,26 +52,39 @@ export async function benchEngine(): Promise<void> {
     }
   }
   const of = (name: ContenderName, key: keyof Omit<ContenderResult, 'contender'>) =>
-    mean(results.filter((r) => r.contender === name).map((r) => r[key]));
+    mean(results.filter((r) => r.contender === name).map((r) => r[key] ?? NaN));
   const base = of('graphile-worker', 'processedPerSecond');
+  const batchedBase = of('graphile-worker-batched', 'processedPerSecond');
   const enqueueBase = of('graphile-worker', 'enqueuedPerSecond');
   console.log(
     `\nnode ${process.version}, ${cpus().length} cores, ${process.env.JOBS ?? 20_000} jobs, ` +
-      `concurrency ${process.env.CONCURRENCY ?? 8}, ${ROUNDS} rounds (means)\n`,
+      `concurrency ${process.env.CONCURRENCY ?? 8}, ${ROUNDS} rounds (means); load average ` +
+      `${loadBefore} before, ${load()} after\n`,
   );
   console.log(
-    '| contender | enqueued/s | processed/s | processed / graphile-worker | enqueued / graphile-worker | worker CPU ms/job | latency p50 / p99 ms |',
+    '| contender | enqueued/s | processed/s | processed / graphile-worker | processed / graphile-worker-batched | enqueued / graphile-worker | worker CPU ms/job | database CPU ms/job | latency p50 / p99 ms |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const name of CONTENDERS) {
     console.log(
       `| ${name} | ${of(name, 'enqueuedPerSecond').toFixed(0)} | ${of(name, 'processedPerSecond').toFixed(0)} | ` +
-        `${(of(name, 'processedPerSecond') / base).toFixed(2)} | ${(of(name, 'enqueuedPerSecond') / enqueueBase).toFixed(2)} | ` +
-        `${of(name, 'cpuMsPerJob').toFixed(2)} | ${of(name, 'latencyP50Ms').toFixed(1)} / ${of(name, 'latencyP99Ms').toFixed(1)} |`,
+        `${(of(name, 'processedPerSecond') / base).toFixed(2)} | ${(of(name, 'processedPerSecond') / batchedBase).toFixed(2)} | ` +
+        `${(of(name, 'enqueuedPerSecond') / enqueueBase).toFixed(2)} | ${of(name, 'cpuMsPerJob').toFixed(3)} | ` +
+        `${of(name, 'databaseCpuMsPerJob').toFixed(3)} | ${of(name, 'latencyP50Ms').toFixed(1)} / ${of(name, 'latencyP99Ms').toFixed(1)} |`,
     );
   }
-  const ratio = of('mis-engine', 'processedPerSecond') / of('pg-boss', 'processedPerSecond');
-  console.log(`\nmis-engine / pg-boss processed/s: ${ratio.toFixed(2)}`);
+  const engineRuns = results.filter((r) => r.contender === 'mis-engine');
+  console.log(
+    `\nmis-engine, enqueue to the finish event sent after the completion committed: p50 / p99 ` +
+      `${mean(engineRuns.map((r) => r.committedP50Ms ?? NaN)).toFixed(1)} / ` +
+      `${mean(engineRuns.map((r) => r.committedP99Ms ?? NaN)).toFixed(1)} ms`,
+  );
+  const ratio = (other: ContenderName) =>
+    (of('mis-engine', 'processedPerSecond') / of(other, 'processedPerSecond')).toFixed(2);
+  console.log(
+    `\nmis-engine processed/s against graphile-worker ${ratio('graphile-worker')}, ` +
+      `graphile-worker-batched ${ratio('graphile-worker-batched')}, pg-boss ${ratio('pg-boss')}`,
+  );
 }
 
 if (require.main === module) {

@@ -1,7 +1,7 @@
 /**
  * Long poll against plain polling: CLIENTS clients each wait for their own job; the jobs finish
  * one after another over SPREAD seconds (the benchmark completes them as the worker does: the
- * update and its NOTIFY in one transaction). Each client either sends `Prefer: wait=30` or polls
+ * update and its NOTIFY, which carries the finished job, in one transaction). Each client either sends `Prefer: wait=30` or polls
  * every second. Reports, per finished job, the service's database transactions
  * (`pg_stat_database.xact_commit + xact_rollback` of a database of its own, less the benchmark's
  * own and a service start and stop without clients) and the service process's CPU time, and the
@@ -94,13 +94,16 @@ async function finishJobs(url: string, ids: string[]): Promise<void> {
   for (const [i, id] of ids.entries()) {
     const due = started + ((i + 0.5) * SPREAD * 1000) / ids.length;
     if (due > performance.now()) await sleep(due - performance.now());
+    // The finish event as a worker sends it: the job's state, status code, eta and result.
     await client.query(
       `WITH done AS (
          UPDATE jobs SET state = 'processed', status_code = 200,
                 result = '{"kind":"data","response_data":{"ok":true}}',
                 finished_at = now(), updated_at = now()
-          WHERE id = $1 RETURNING id)
-       SELECT pg_notify('jobs_finished', id) FROM done`,
+          WHERE id = $1 RETURNING id, state, status_code, eta, result)
+       SELECT pg_notify('jobs_finished', '[' || json_build_array(
+                id, state, status_code, floor(extract(epoch FROM eta) * 1000), result::json)::text || ']')
+         FROM done`,
       [id],
     );
   }

@@ -58,7 +58,9 @@ onPostgres(
         t.app.getHttpServer(),
         await t.token({ scope: PACKAGE_SCOPES }),
       );
-      // Kill at random points of the stream: the submissions wait there until the kill is done.
+      // Kill at random points of the stream: the submissions wait there until the kill begins,
+      // then flow on while it looks for a worker caught running jobs (a stopped stream is drained
+      // in milliseconds, leaving no run to catch).
       const pauses = Array.from({ length: kills }, () =>
         Math.floor(total * (0.05 + Math.random() * 0.85)),
       )
@@ -90,8 +92,8 @@ onPostgres(
           120_000,
           `${pause.at - KILL_LEAD} accepted packages`,
         );
-        const orphans: Orphans = await fleet.killBusy(db);
         pause.resume();
+        const orphans: Orphans = await fleet.killBusy(db);
         lastKillAt = orphans.killedAt;
         inFlightAtKills += orphans.jobs.length;
         replacements.push(fleet.start(1));

@@ -30,6 +30,20 @@ export class TestGates {
   }
 }
 
+/** How many times each `test.count` job's handler ran, in this process. */
+@Injectable()
+export class TestRuns {
+  private readonly runs = new Map<string, number>();
+
+  record(jobId: string): void {
+    this.runs.set(jobId, (this.runs.get(jobId) ?? 0) + 1);
+  }
+
+  of(jobId: string): number {
+    return this.runs.get(jobId) ?? 0;
+  }
+}
+
 class ThingDto {
   @IsString()
   name: string;
@@ -61,6 +75,7 @@ async function recordEffect(
 export class TestJobHandlers implements OnModuleInit {
   constructor(
     private readonly gates: TestGates,
+    private readonly runs: TestRuns,
     private readonly db: DatabaseSession,
   ) {}
 
@@ -138,6 +153,13 @@ export class TestJobHandlers implements OnModuleInit {
     return JobOutcome.data({ gate: job.payload.gate });
   }
 
+  /** Counts its runs (`TestRuns`) and writes nothing else: its completion goes with a batch. */
+  @JobHandler('test.count')
+  async count(job: JobContext<{ n?: number }>): Promise<JobOutcome> {
+    this.runs.record(job.id);
+    return JobOutcome.data({ n: job.payload.n ?? 0 });
+  }
+
   /** Sleeps, then records its side effect with the completion (crash and load tests). */
   @JobHandler('test.effect')
   async effect(job: JobContext<{ ms?: number }>): Promise<JobOutcome> {
@@ -148,5 +170,5 @@ export class TestJobHandlers implements OnModuleInit {
   }
 }
 
-@Module({ providers: [TestGates, TestJobHandlers], exports: [TestGates] })
+@Module({ providers: [TestGates, TestRuns, TestJobHandlers], exports: [TestGates, TestRuns] })
 export class TestJobsModule {}

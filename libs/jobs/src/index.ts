@@ -29,3 +29,5 @@ export { JobRetention } from './engine/job-retention';
 export { JobWaiters } from './engine/job-waiters';
 export { MAX_STORED_RESPONSE_BYTES, capStoredError } from './engine/response-cap';
 export { ApiEnqueuedResponses, ApiJobStatusResponses } from './job.openapi';
+export { decodeFinished, encodeFinished } from './engine/finish-event';
+export type { FinishedJob } from './engine/finish-event';

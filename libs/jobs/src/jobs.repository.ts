@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { chunkEvents } from './engine/finish-event';
 import { newJobId } from './job-id';
 import { JobResult } from './job-result';
 import { FINISHED_STATES, JobState, PENDING_STATES } from './job-state';
@@ -36,15 +37,105 @@ export interface Claim {
   attempt: number;
 }
 
+/** A completion sent with others, and its finish event (`encodeFinished`). */
+export interface QueuedCompletion {
+  claim: Claim;
+  completion: Completion;
+  /** The job's eta, which its finish event carries. */
+  eta: Date;
+  /** The finish event, as JSON text. */
+  event: string;
+}
+
+/** A job as a worker claims it: what its handler and its finish event need. */
+export interface ClaimedJob {
+  id: string;
+  type: string;
+  clientId: string;
+  payload: Record<string, unknown>;
+  /** The claim's number: the fencing token its completion presents. */
+  attempts: number;
+  eta: Date;
+}
+
+/** What one statement of a worker did: the completions that held, and the jobs it claimed. */
+export interface CycleResult {
+  finished: Set<string>;
+  jobs: ClaimedJob[];
+  reclaimed: number;
+}
+
 const FINISHED = FINISHED_STATES.map((state) => `'${state}'`).join(', ');
 
 /** The named queries on the jobs table; nothing else in the service touches it. */
 @Injectable()
 export class JobsRepository {
+  /** The worker's statements, prepared (see `completeAndClaim` and `renewLeases`). */
+  private readonly completeAndClaimStatement;
+  private readonly renewLeasesStatement;
+  private readonly insertAnnouncedStatement;
+
   constructor(
     @InjectRepository(Job) private readonly jobs: Repository<Job>,
     private readonly db: DatabaseSession,
-  ) {}
+  ) {
+    this.completeAndClaimStatement = db.prepare<Record<string, unknown>>(
+      'jobs_complete_and_claim',
+      `WITH v AS (
+         SELECT * FROM unnest(:ids::varchar[], :attempts::int[], :states::varchar[], :codes::int[],
+                              :results::text[], :errors::text[], :events::text[], :chunks::int[])
+             AS v(id, attempt, state, status_code, result, last_error, event, chunk)),
+       done AS (
+         UPDATE jobs
+            SET state = v.state, status_code = v.status_code, result = v.result,
+                last_error = v.last_error, finished_at = :now, updated_at = :now,
+                locked_until = NULL, locked_by = NULL
+           FROM v
+          WHERE jobs.id = v.id AND jobs.attempts = v.attempt AND jobs.state = 'running'
+          RETURNING jobs.id, v.event, v.chunk),
+       announced AS (
+         SELECT pg_notify(:channel, '[' || string_agg(event, ',') || ']') FROM done GROUP BY chunk),
+       expired AS (
+         SELECT id, state FROM jobs
+          WHERE state = 'running' AND locked_until < :now AND id <> ALL(:ids::varchar[])
+          ORDER BY locked_until LIMIT :limit FOR UPDATE SKIP LOCKED),
+       waiting AS (
+         SELECT id, state FROM jobs WHERE state = 'waiting' AND run_at <= :now
+          ORDER BY run_at LIMIT :limit FOR UPDATE SKIP LOCKED),
+       due AS (SELECT * FROM expired UNION ALL SELECT * FROM waiting LIMIT :limit),
+       claimed AS (
+         UPDATE jobs
+            SET state = 'running', attempts = attempts + 1, locked_until = :leaseUntil,
+                locked_by = :workerId, started_at = :now, updated_at = :now
+           FROM due
+          WHERE jobs.id = due.id
+          RETURNING jobs.id, jobs.type, jobs.client_id, jobs.payload, jobs.attempts,
+                    (extract(epoch FROM jobs.eta) * 1000)::float8 AS eta_ms,
+                    due.state AS previous_state)
+       SELECT NULL AS finished, NULL AS announced, c.* FROM claimed c
+       UNION ALL
+       SELECT (SELECT string_agg(id, ',') FROM done), (SELECT count(*) FROM announced),
+              NULL, NULL, NULL, NULL, NULL, NULL, NULL`,
+    );
+    this.insertAnnouncedStatement = db.prepare<{ id: string }>(
+      'jobs_insert_announced',
+      `WITH inserted AS (
+         INSERT INTO jobs (id, type, client_id, state, payload, eta, dedupe_key, attempts, run_at,
+                           created_at, updated_at)
+         VALUES (:id, :type, :clientId, 'waiting', :payload, :eta, :dedupeKey, 0, :runAt,
+                 :createdAt, :updatedAt)
+         ON CONFLICT DO NOTHING
+         RETURNING id)
+       SELECT id, pg_notify(:channel, '') FROM inserted`,
+    );
+    this.renewLeasesStatement = db.prepare<{ id: string }>(
+      'jobs_renew_leases',
+      `UPDATE jobs SET locked_until = :until
+         FROM unnest(:ids::varchar[], :attempts::int[]) AS v(id, attempt)
+        WHERE jobs.id = v.id AND jobs.attempts = v.attempt AND jobs.state = 'running'
+        RETURNING jobs.id`,
+    );
+  }
 
   /**
    * What a caller may see of the job with this id, only when it belongs to this client. The
@@ -109,6 +200,40 @@ export class JobsRepository {
       });
       // None: the earlier job finished between the insert and the read; insert again.
       if (holder) return { job: holder, created: holder.id === entity.id };
+    }
+    throw new Error(`Could not enqueue a ${job.type} job: its dedupe key kept changing hands`);
+  }
+
+  /**
+   * `insertPending` on PostgreSQL outside a caller's transaction: the insert and its NOTIFY on
+   * `announceOn` (sent on commit, only when the job went in) in one statement, one round trip
+   * instead of four (begin, insert, notify, commit).
+   */
+  async insertPendingAnnounced(
+    job: Pick<NewJob, 'type' | 'clientId' | 'payload' | 'eta'> & { dedupeKey: string },
+    announceOn: string,
+  ): Promise<{ job: Job; created: boolean }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const entity = this.build(job);
+      const inserted = await this.insertAnnouncedStatement({
+        id: entity.id,
+        type: entity.type,
+        clientId: entity.clientId,
+        payload: JSON.stringify(entity.payload),
+        eta: entity.eta,
+        dedupeKey: entity.dedupeKey,
+        runAt: entity.runAt,
+        createdAt: entity.createdAt,
+        updatedAt: entity.updatedAt,
+        channel: announceOn,
+      });
+      if (inserted.length === 1) return { job: entity, created: true };
+      const holder = await this.jobs.findOneBy({
+        dedupeKey: job.dedupeKey,
+        state: In([...PENDING_STATES]),
+      });
+      // None: the earlier job finished between the insert and the read; insert again.
+      if (holder) return { job: holder, created: false };
     }
     throw new Error(`Could not enqueue a ${job.type} job: its dedupe key kept changing hands`);
   }
@@ -202,38 +327,139 @@ export class JobsRepository {
   }
 
   /**
-   * Finishes several jobs in one statement (PostgreSQL), each only when its run still holds it,
-   * and notifies `announceOn` with the id of each one finished; returns those ids.
+   * A worker's one statement per turn on PostgreSQL: finishes `completions` (each only when its
+   * run still holds the job: the fencing token), announces them on `announceOn` in as few
+   * notifications as fit (sent on commit), and claims up to `limit` more jobs like
+   * `claimNextBatch`. A job whose lease expired while its completion is in this batch is not
+   * claimed by the same statement.
    */
-  async completeMany(
-    batch: { claim: Claim; completion: Completion }[],
+  async completeAndClaim(
+    workerId: string,
+    completions: QueuedCompletion[],
+    limit: number,
+    leaseUntil: Date,
     now: Date,
     announceOn: string,
-  ): Promise<Set<string>> {
-    const rows = await this.db.query<{ id: string }>(
-      `WITH done AS (
-         UPDATE jobs
-            SET state = v.state, status_code = v.status_code, result = v.result,
-                last_error = v.last_error, finished_at = :now, updated_at = :now,
-                locked_until = NULL, locked_by = NULL
-           FROM unnest(:ids::varchar[], :attempts::int[], :states::varchar[], :codes::int[],
-                       :results::text[], :errors::text[])
-                AS v(id, attempt, state, status_code, result, last_error)
-          WHERE jobs.id = v.id AND jobs.attempts = v.attempt AND jobs.state = 'running'
-          RETURNING jobs.id)
-       SELECT id, pg_notify(:channel, id) FROM done`,
-      {
-        ids: batch.map(({ claim }) => claim.id),
-        attempts: batch.map(({ claim }) => claim.attempt),
-        states: batch.map(({ completion }) => completion.state),
-        codes: batch.map(({ completion }) => completion.statusCode),
-        results: batch.map(({ completion }) => JSON.stringify(completion.result)),
-        errors: batch.map(({ completion }) => completion.lastError ?? null),
-        now,
-        channel: announceOn,
-      },
+  ): Promise<CycleResult> {
+    const events = completions.map((item) => item.event);
+    const rows = await this.completeAndClaimStatement({
+      ids: completions.map(({ claim }) => claim.id),
+      attempts: completions.map(({ claim }) => claim.attempt),
+      states: completions.map(({ completion }) => completion.state),
+      codes: completions.map(({ completion }) => completion.statusCode),
+      results: completions.map(({ completion }) => JSON.stringify(completion.result)),
+      errors: completions.map(({ completion }) => completion.lastError ?? null),
+      events,
+      chunks: chunkEvents(events),
+      channel: announceOn,
+      limit,
+      leaseUntil,
+      now,
+      workerId,
+    });
+    // The last row carries the ids finished (job ids hold no comma); the others, a claimed job each.
+    const finishedIds = rows[rows.length - 1]?.finished as string | null | undefined;
+    const finished = new Set<string>(finishedIds ? finishedIds.split(',') : []);
+    const jobs: ClaimedJob[] = [];
+    let reclaimed = 0;
+    for (const row of rows) {
+      if (row.id === null || row.id === undefined) continue;
+      jobs.push({
+        id: row.id as string,
+        type: row.type as string,
+        clientId: row.client_id as string,
+        payload: JSON.parse(row.payload as string) as Record<string, unknown>,
+        attempts: row.attempts as number,
+        eta: new Date(row.eta_ms as number),
+      });
+      if (row.previous_state === 'running') reclaimed += 1;
+    }
+    return { finished, jobs, reclaimed };
+  }
+
+  /**
+   * The same turn on SQLite, in the caller's transaction (the caller holds the write lock): each
+   * completion fenced like `complete`, then the claim. The caller announces the finished jobs
+   * once the transaction has committed.
+   */
+  async completeAndClaimLocally(
+    manager: EntityManager,
+    workerId: string,
+    completions: QueuedCompletion[],
+    limit: number,
+    leaseUntil: Date,
+    now: Date,
+  ): Promise<CycleResult> {
+    const finished = new Set<string>();
+    for (const { claim, completion } of completions) {
+      if (await this.complete(manager, claim, completion, now)) finished.add(claim.id);
+    }
+    if (limit <= 0) return { finished, jobs: [], reclaimed: 0 };
+    const parameters = { workerId, leaseUntil, now, limit };
+    const found = await this.db.query<{ id: string; state: string }>(
+      `SELECT id, state FROM jobs
+        WHERE (state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now)
+        ORDER BY run_at
+        LIMIT :limit`,
+      parameters,
+      manager,
     );
+    if (found.length === 0) return { finished, jobs: [], reclaimed: 0 };
+    const rows = await this.db.query<Record<string, unknown>>(
+      `UPDATE jobs
+          SET state = 'running', attempts = attempts + 1, locked_until = :leaseUntil,
+              locked_by = :workerId, started_at = :now, updated_at = :now
+        WHERE id IN (:...ids)
+        RETURNING id, type, client_id, payload, attempts, eta`,
+      { ...parameters, ids: found.map((row) => row.id) },
+      manager,
+    );
+    const jobs = rows.map((row) => ({
+      id: row.id as string,
+      type: row.type as string,
+      clientId: row.client_id as string,
+      payload: JSON.parse(row.payload as string) as Record<string, unknown>,
+      attempts: Number(row.attempts),
+      eta: this.db.fromDatabase(row.eta)!,
+    }));
+    return { finished, jobs, reclaimed: found.filter((row) => row.state === 'running').length };
+  }
+
+  /** Extends the leases of running jobs in one statement; returns the claims still held. */
+  async renewLeases(claims: Claim[], until: Date): Promise<Set<string>> {
+    if (claims.length === 0) return new Set();
+    if (!this.db.isPostgres) {
+      const held = new Set<string>();
+      for (const claim of claims) if (await this.renewLease(claim, until)) held.add(claim.id);
+      return held;
+    }
+    const rows = await this.renewLeasesStatement({
+      ids: claims.map((claim) => claim.id),
+      attempts: claims.map((claim) => claim.attempt),
+      until,
+    });
     return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Gives back jobs claimed ahead and never started (a worker stopping): waiting again at once,
+   * with the attempt number they had before the claim, since no run used it. Fenced like a
+   * completion: a job claimed by another worker meanwhile is left alone.
+   */
+  async giveBack(claims: Claim[], now: Date): Promise<number> {
+    let given = 0;
+    for (const claim of claims) {
+      const rows = await this.db.query<{ id: string }>(
+        `UPDATE jobs
+            SET state = 'waiting', attempts = attempts - 1, run_at = :now, locked_until = NULL,
+                locked_by = NULL, started_at = NULL, updated_at = :now
+          WHERE id = :id AND attempts = :attempt AND state = 'running'
+          RETURNING id`,
+        { ...claim, now },
+      );
+      given += rows.length;
+    }
+    return given;
   }
 
   /** Puts a running job back to wait until `runAt` (a retry, or a release at shutdown). */

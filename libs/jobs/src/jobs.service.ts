@@ -5,9 +5,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { dedupeKeyOf } from './engine/dedupe-key';
 import { EtaEstimator } from './engine/eta-estimator';
-import { JobEvents } from './engine/job-events';
+import { ENQUEUED_CHANNEL, JobEvents } from './engine/job-events';
 import { JobHandlerRegistry } from './engine/job-handler.registry';
-import { JobWaiters } from './engine/job-waiters';
+import { FinishedJob } from './engine/finish-event';
+import { JobWaiters, SinceRead } from './engine/job-waiters';
 import { isJobId } from './job-id';
 import { isPending } from './job-state';
 import { Job } from './job.entity';
@@ -30,6 +31,9 @@ export interface EnqueuedJob {
 
 @Injectable()
 export class JobsService {
+  /** When `getForClient` read each job it returned (`performance.now()` before the read). */
+  private readonly readAt = new WeakMap<JobStatus, number>();
+
   constructor(
     private readonly jobs: JobsRepository,
     private readonly db: DatabaseSession,
@@ -52,20 +56,27 @@ export class JobsService {
     if (!this.handlers.has(type))
       throw new Error(`No @JobHandler is registered for job type ${type}`);
     const eta = await this.eta.estimate(type);
+    const dedupeKey = dedupeKeyOf(options.clientId, type, payload);
     const insert = async (manager: EntityManager): Promise<EnqueuedJob> => {
       const enqueued = await this.jobs.insertPending(manager, {
         type,
         clientId: options.clientId,
         payload,
         eta,
-        dedupeKey: dedupeKeyOf(options.clientId, type, payload),
+        dedupeKey,
       });
       if (enqueued.created) await this.events.enqueued(manager);
       return enqueued;
     };
-    const enqueued = await (options.manager
-      ? insert(options.manager)
-      : this.db.transaction(insert));
+    const enqueued = options.manager
+      ? await insert(options.manager)
+      : this.db.isPostgres
+        ? // No caller's transaction to join: the insert and its NOTIFY in one statement.
+          await this.jobs.insertPendingAnnounced(
+            { type, clientId: options.clientId, payload, eta, dedupeKey },
+            ENQUEUED_CHANNEL,
+          )
+        : await this.db.transaction(insert);
     if (enqueued.created) jobsEnqueued.inc({ type });
     return enqueued;
   }
@@ -84,8 +95,10 @@ export class JobsService {
    * client's job all answer the same 404, so ids cannot be probed.
    */
   async getForClient(id: string, clientId: string): Promise<JobStatus> {
+    const readAt = performance.now();
     const job = isJobId(id) ? await this.jobs.findVisible(id, clientId) : null;
     if (!job) throw ApiException.notFound(JOB_NOT_FOUND);
+    this.readAt.set(job, readAt);
     return job;
   }
 
@@ -95,37 +108,54 @@ export class JobsService {
   }
 
   /**
-   * Holds a pending job's answer until it finishes or `ms` pass (long poll). Woken by the finish
-   * event, it reads the job once more; it never polls the database. When the process shuts down
-   * it is woken too, and answers with the job as it reads it then.
+   * Holds a pending job's answer until it finishes or `ms` pass (long poll), and returns the job as
+   * it then is. It never polls the database: it subscribes to the job's finish event, and the event
+   * usually carries the finished state, so the answer needs no read at all. A job read by
+   * `getForClient` just before is not read again unless a finish event may have been missed between
+   * that read and the subscription (the event stream was interrupted, or the event carried only the
+   * id); then it is read once. When the process shuts down the poll is woken too, and answers with
+   * the job as it reads it then.
    */
   async waitForFinish(job: JobStatus, ms: number, signal?: AbortSignal): Promise<JobStatus> {
     const slot = this.waiters.admit(job.clientId);
     const deadline = Date.now() + ms;
+    let current = job;
+    let watch = this.waiters.watch(job.id);
     try {
-      let current = job;
+      const readAt = this.readAt.get(job);
+      let known: SinceRead =
+        readAt === undefined ? { kind: 'unknown' } : this.waiters.since(job.id, readAt);
       while (isPending(current.state) && !signal?.aborted) {
+        if (known.kind === 'finished') return finishedAs(current, known.finished);
+        if (known.kind === 'unknown') {
+          const fresh = await this.jobs.findVisible(job.id, job.clientId);
+          if (!fresh || !isPending(fresh.state)) return fresh ?? current;
+          current = fresh;
+        }
+        if (this.waiters.isClosing) break;
         const remaining = deadline - Date.now();
-        if (remaining <= 0) break;
-        const watch = this.waiters.watch(job.id);
-        const fresh = await this.jobs.findVisible(job.id, job.clientId).catch((error) => {
-          watch.cancel();
-          throw error;
-        });
-        if (!fresh || !isPending(fresh.state)) {
-          watch.cancel();
-          return fresh ?? current;
-        }
-        current = fresh;
-        if (this.waiters.isClosing) {
-          watch.cancel();
-          break;
-        }
-        if (!(await watch.woken(remaining, signal))) break;
+        if (remaining <= 0 || !(await watch.woken(remaining, signal))) break;
+        const carried = watch.finished;
+        if (carried) return finishedAs(current, carried);
+        // Woken without the state (a bare id, a reconnection, shutdown): subscribe again, then read.
+        watch = this.waiters.watch(job.id);
+        known = { kind: 'unknown' };
       }
       return current;
     } finally {
+      watch.cancel();
       slot.release();
     }
   }
+}
+
+/** The job as its finish event describes it. */
+function finishedAs(job: JobStatus, finished: FinishedJob): JobStatus {
+  return {
+    ...job,
+    state: finished.state,
+    statusCode: finished.statusCode,
+    result: finished.result,
+    eta: finished.eta,
+  };
 }

@@ -1,6 +1,7 @@
 import { loadConfig } from '@app/config';
 import { ApiException } from '@app/http';
-import { JobEvents } from './job-events';
+import { FinishedJob } from './finish-event';
+import { FinishListener, JobEvents } from './job-events';
 import { JobWaiters } from './job-waiters';
 
 const config = loadConfig({
@@ -11,22 +12,37 @@ const config = loadConfig({
 });
 
 /** A JobEvents stand-in that hands out the finish listener so a test can announce finishes. */
-function fakeEvents(): { events: JobEvents; finish: (jobId: string) => void } {
-  let listener: ((jobId: string) => void) | undefined;
+function fakeEvents(): {
+  events: JobEvents;
+  finish: (jobId: string, finished?: FinishedJob) => void;
+  heard: { since: number | undefined };
+} {
+  let listener: FinishListener | undefined;
+  const heard = { since: -Infinity as number | undefined };
   const events = {
-    onFinished: (l: (jobId: string) => void) => {
+    onFinished: (l: FinishListener) => {
       listener = l;
       return () => (listener = undefined);
     },
+    finishEventsHeardSince: () => heard.since,
   };
   return {
     events: events as unknown as JobEvents,
-    finish: (jobId) => {
+    finish: (jobId, finished) => {
       if (!listener) throw new Error('JobWaiters did not subscribe to finish events');
-      listener(jobId);
+      listener(jobId, finished);
     },
+    heard,
   };
 }
+
+const processed = (id: string): FinishedJob => ({
+  id,
+  state: 'processed',
+  statusCode: 200,
+  result: { kind: 'links', links: [{ entity: 'thing', href: '/api/things/1' }] },
+  eta: new Date('2030-01-01T00:00:00Z'),
+});
 
 const after = <T>(ms: number, value: T): Promise<T> =>
   new Promise((resolve) => setTimeout(() => resolve(value), ms));
@@ -43,13 +59,14 @@ function refusal(admit: () => unknown): ApiException {
 
 describe('JobWaiters', () => {
   let waiters: JobWaiters;
-  let finish: (jobId: string) => void;
+  let finish: (jobId: string, finished?: FinishedJob) => void;
+  let heard: { since: number | undefined };
 
   beforeEach(() => {
     const fake = fakeEvents();
     finish = fake.finish;
+    heard = fake.heard;
     waiters = new JobWaiters(fake.events, config);
-    waiters.onModuleInit();
   });
 
   describe('on shutdown', () => {
@@ -120,11 +137,86 @@ describe('JobWaiters', () => {
       await expect(Promise.all(woken)).resolves.toEqual([true, true, true]);
     });
 
+    it('hands over the finished job when the announcement carries it', async () => {
+      const watch = waiters.watch('job-1');
+      finish('job-1', processed('job-1'));
+      await expect(watch.woken(5_000)).resolves.toBe(true);
+      expect(watch.finished).toEqual(processed('job-1'));
+    });
+
+    it('has no finished job after a wake-up that carried none', async () => {
+      const watch = waiters.watch('job-1');
+      finish('*');
+      await expect(watch.woken(5_000)).resolves.toBe(true);
+      expect(watch.finished).toBeUndefined();
+    });
+
     it('is not woken after cancel', async () => {
       const watch = waiters.watch('job-1');
       watch.cancel();
       finish('job-1');
       await expect(watch.woken(50)).resolves.toBe(false);
+    });
+  });
+
+  describe('since(id, readAt): what a poll that read its job as pending at readAt missed', () => {
+    it('nothing: the job is still pending, no read needed', () => {
+      waiters.watch('job-1');
+      const readAt = performance.now();
+      finish('job-2', processed('job-2'));
+      expect(waiters.since('job-1', readAt)).toEqual({ kind: 'pending' });
+    });
+
+    it('its finish, heard between the read and the watch: the finished job, no read needed', () => {
+      waiters.watch('job-0');
+      const readAt = performance.now();
+      finish('job-1', processed('job-1'));
+      waiters.watch('job-1');
+      expect(waiters.since('job-1', readAt)).toEqual({
+        kind: 'finished',
+        finished: processed('job-1'),
+      });
+    });
+
+    it('a finish that carried only the id: unknown, read once', () => {
+      waiters.watch('job-0');
+      const readAt = performance.now();
+      finish('job-1');
+      expect(waiters.since('job-1', readAt)).toEqual({ kind: 'unknown' });
+    });
+
+    it('a finish heard before the read is not taken for one after it', () => {
+      waiters.watch('job-0');
+      finish('job-1');
+      const readAt = performance.now() + 1;
+      expect(waiters.since('job-1', readAt)).toEqual({ kind: 'pending' });
+    });
+
+    it('unknown when the read came before the first waiter subscribed', () => {
+      const readAt = performance.now();
+      waiters.watch('job-1');
+      expect(waiters.since('job-1', readAt)).toEqual({ kind: 'unknown' });
+    });
+
+    it('unknown while finish events are not heard (the LISTEN connection is down)', () => {
+      waiters.watch('job-0');
+      const readAt = performance.now();
+      heard.since = undefined;
+      expect(waiters.since('job-1', readAt)).toEqual({ kind: 'unknown' });
+    });
+
+    it('unknown when the events were heard only since after the read (a reconnection)', () => {
+      waiters.watch('job-0');
+      const readAt = performance.now();
+      heard.since = readAt + 1;
+      expect(waiters.since('job-1', readAt)).toEqual({ kind: 'unknown' });
+    });
+
+    it('unknown after a wake-up of every job since the read', () => {
+      waiters.watch('job-0');
+      const readAt = performance.now();
+      finish('*');
+      expect(waiters.since('job-1', readAt)).toEqual({ kind: 'unknown' });
     });
   });
 

@@ -10,10 +10,17 @@ import {
 } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Job } from '../job.entity';
-import { Claim, Completion, JobsRepository } from '../jobs.repository';
-import { CompletionBatch } from './completion-batch';
+import {
+  Claim,
+  ClaimedJob,
+  Completion,
+  CycleResult,
+  JobsRepository,
+  QueuedCompletion,
+} from '../jobs.repository';
+import { Dispatcher } from './dispatcher';
 import { EtaEstimator } from './eta-estimator';
+import { encodeFinished, FinishedJob } from './finish-event';
 import { FINISHED_CHANNEL, JobEvents } from './job-events';
 import { JobHandlerRegistry } from './job-handler.registry';
 import { JobOutcome, Persist } from './job-outcome';
@@ -32,33 +39,50 @@ class LeaseLost extends Error {
   }
 }
 
+/** An AbortController made only when a handler reads its signal, or when it is aborted. */
+class LazyAbort {
+  private controller: AbortController | undefined;
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    this.controller ??= new AbortController();
+    this.controller.abort(reason);
+  }
+}
+
 interface RunningJob {
   claim: Claim;
-  abort: AbortController;
+  abort: LazyAbort;
+  /** Whether the handler has returned (or thrown). */
+  returned: boolean;
+  /** Settled when the job is settled: completed, rescheduled, or given up to its lease. */
   done: Promise<void>;
 }
 
 /**
  * Claims jobs and runs their handlers, up to `WORKER_CONCURRENCY` at once. It wakes on enqueue
- * events, when a run ends, and on a slow poll as a safety net; renews the leases of its runs;
- * and finishes each job in one transaction with the handler's writes, fenced by the attempt number.
- * Execution is at least once: a run whose worker died is run again once its lease expires.
+ * events, when a slot frees, and on a slow poll as a safety net; renews the leases of its runs;
+ * and finishes each job fenced by the attempt number. A handler that wrote nothing else frees its
+ * slot as soon as it returns: its completion goes with the worker's next statement (`Dispatcher`),
+ * together with the next claim, while its lease is still renewed until that completion commits.
+ * A completion with the handler's writes (`persist`) commits in a transaction of its own before
+ * the slot frees. Execution is at least once: a run whose worker died, or whose completion could
+ * not be committed, is run again once its lease expires.
  */
 @Injectable()
 export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly id = `${hostname().slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly logger = new Logger('JobWorker');
+  /** Runs not yet settled: their handler runs, or their completion is on its way. */
   private readonly running = new Map<string, RunningJob>();
   private state: 'idle' | 'running' | 'stopping' = 'idle';
-  /** Claims in flight, and the slots they hold until their jobs are launched. */
-  private readonly claims = new Set<Promise<void>>();
-  private reserved = 0;
-  private refill = false;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
-  private readonly completions = new CompletionBatch((batch) =>
-    this.jobs.completeMany(batch, new Date(), FINISHED_CHANNEL),
-  );
+  private readonly dispatcher: Dispatcher;
 
   constructor(
     private readonly config: AppConfig,
@@ -68,12 +92,30 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly db: DatabaseSession,
     private readonly events: JobEvents,
     private readonly eta: EtaEstimator,
-  ) {}
+  ) {
+    this.dispatcher = new Dispatcher(
+      config.jobs.concurrency,
+      (completions, limit) => this.sendTurn(completions, limit),
+      {
+        launch: (job) => this.launch(job),
+        claimed: (result) => {
+          if (result.reclaimed === 0) return;
+          leasesReclaimed.inc(result.reclaimed);
+          this.logger.warn({ reclaimed: result.reclaimed }, 'Claimed jobs whose lease had expired');
+        },
+        failed: (error) =>
+          this.logger.warn(
+            `Claiming or completing jobs failed, claiming again at the next poll: ${describe(error)}`,
+          ),
+      },
+    );
+  }
 
   get isRunning(): boolean {
     return this.state === 'running';
   }
 
+  /** Jobs claimed and not yet settled (running, or their completion on its way). */
   get activeJobs(): number {
     return this.running.size;
   }
@@ -99,26 +141,47 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       setInterval(() => void this.heartbeat(), HEARTBEAT_MS).unref(),
     ];
     this.logger.log(`Worker ${this.id} started: ${concurrency} at once`);
-    this.wake();
+    this.dispatcher.start();
   }
 
   /**
-   * Stops claiming, lets runs finish within `JOB_SHUTDOWN_GRACE_SECONDS`, then puts the rest back
-   * to wait so another worker takes them at once.
+   * Stops claiming, lets runs finish within `JOB_SHUTDOWN_GRACE_SECONDS`, puts the rest back to
+   * wait so another worker takes them at once, and waits for the completions on their way.
    */
   async stop(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     for (const timer of this.timers) clearInterval(timer);
     this.unsubscribe?.();
-    await Promise.all(this.claims);
+    this.dispatcher.stopClaiming();
+    // The statement in flight may still claim jobs: they stay queued with those claimed ahead.
+    await this.dispatcher.settled();
+    const unstarted = this.dispatcher.takeQueued();
+    if (unstarted.length > 0) {
+      await this.db
+        .serialized(() =>
+          this.jobs.giveBack(
+            unstarted.map((job) => ({ id: job.id, attempt: job.attempts })),
+            new Date(),
+          ),
+        )
+        .catch((error: Error) =>
+          this.logger.warn(`Could not give back ${unstarted.length} jobs: ${error.message}`),
+        );
+    }
     const inFlight = [...this.running.values()];
     await waitAtMost(
       Promise.allSettled(inFlight.map((run) => run.done)),
       this.config.jobs.shutdownGraceMs,
     );
     const now = new Date();
-    for (const run of this.running.values()) {
+    const handled: Promise<void>[] = [];
+    for (const run of [...this.running.values()]) {
+      if (run.returned) {
+        // The handler returned: its completion is on its way; wait for it rather than release.
+        handled.push(run.done);
+        continue;
+      }
       run.abort.abort(new Error('worker shutting down'));
       await this.db
         .serialized(() => this.jobs.reschedule(run.claim, now, now, 'released at shutdown', now))
@@ -126,6 +189,8 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
           this.logger.warn(`Could not release ${run.claim.id}: ${error.message}`),
         );
     }
+    await Promise.allSettled(handled);
+    await this.dispatcher.settled();
     await this.workers.unregister(this.id).catch(() => undefined);
     this.logger.log(
       `Worker ${this.id} stopped; ${inFlight.length - this.running.size} runs finished during shutdown`,
@@ -133,124 +198,149 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     this.state = 'idle';
   }
 
-  /**
-   * Looks for work now (an enqueue, a freed slot, the poll). Each claim holds the slots it may
-   * fill, so claims run side by side (a freed slot is refilled without waiting for another claim)
-   * and never take more jobs than there are free slots.
-   */
+  /** Looks for work now (an enqueue, a retry coming due, the poll). */
   wake(): void {
-    if (this.state !== 'running') return;
-    const free = this.config.jobs.concurrency - this.running.size - this.reserved;
-    if (free <= 0) {
-      // A claim in flight may have looked before this wake's job was committed: look again.
-      if (this.reserved > 0) this.refill = true;
-      return;
-    }
-    this.reserved += free;
-    const claim: Promise<void> = this.fill(free).then((found) => {
-      this.claims.delete(claim);
-      if (found || this.refill) {
-        this.refill = false;
-        this.wake();
-      }
-    });
-    this.claims.add(claim);
+    if (this.state === 'running') this.dispatcher.wake();
   }
 
-  /** Claims and launches up to `limit` jobs (the slots it holds); whether it found any. */
-  private async fill(limit: number): Promise<boolean> {
-    const { leaseMs } = this.config.jobs;
+  /** One statement: the completions waiting, and a claim for `limit` free slots. */
+  private sendTurn(completions: QueuedCompletion[], limit: number): Promise<CycleResult> {
     const now = new Date();
-    let batch: { jobs: Job[]; reclaimed: number };
-    try {
-      batch = await this.db.serialized(() =>
-        this.jobs.claimNextBatch(this.id, limit, new Date(now.getTime() + leaseMs), now),
+    const leaseUntil = new Date(now.getTime() + this.config.jobs.leaseMs);
+    if (this.db.isPostgres) {
+      return this.jobs.completeAndClaim(
+        this.id,
+        completions,
+        limit,
+        leaseUntil,
+        now,
+        FINISHED_CHANNEL,
       );
-    } catch (error) {
-      this.logger.warn(
-        `Claiming jobs failed, retrying at the next poll: ${(error as Error).message}`,
-      );
-      return false;
-    } finally {
-      // The slots pass to the launched runs.
-      this.reserved -= limit;
     }
-    if (batch.reclaimed > 0) {
-      leasesReclaimed.inc(batch.reclaimed);
-      this.logger.warn({ reclaimed: batch.reclaimed }, 'Claimed jobs whose lease had expired');
-    }
-    for (const job of batch.jobs) this.launch(job);
-    return batch.jobs.length > 0;
+    return this.db
+      .transaction((manager) =>
+        this.jobs.completeAndClaimLocally(manager, this.id, completions, limit, leaseUntil, now),
+      )
+      .then((result) => {
+        this.events.finishedHere(
+          completions
+            .filter(({ claim }) => result.finished.has(claim.id))
+            .map(({ claim, completion, eta }) => finishedJob(claim, completion, eta)),
+        );
+        return result;
+      });
   }
 
-  private launch(job: Job): void {
-    const abort = new AbortController();
+  private launch(job: ClaimedJob): void {
+    const abort = new LazyAbort();
     const claim = { id: job.id, attempt: job.attempts };
-    const run: RunningJob = { claim, abort, done: Promise.resolve() };
+    const run: RunningJob = { claim, abort, returned: false, done: Promise.resolve() };
     this.running.set(job.id, run);
-    run.done = this.execute(job, claim, abort.signal)
+    let slotHeld = true;
+    const started = performance.now();
+    const freeSlot = () => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      this.dispatcher.release(performance.now() - started);
+    };
+    run.done = this.execute(job, run, freeSlot)
       .catch((error: Error) => {
         this.logger.error(`Job ${job.id} could not be settled: ${error.message}`);
         this.wakeWhenLeaseExpires();
       })
       .finally(() => {
+        // No longer renewed: a job left running (its completion failed) runs again after its lease.
         if (this.running.get(job.id) === run) this.running.delete(job.id);
-        this.wake();
+        freeSlot();
       });
   }
 
-  private async execute(job: Job, claim: Claim, signal: AbortSignal): Promise<void> {
+  private async execute(job: ClaimedJob, run: RunningJob, freeSlot: () => void): Promise<void> {
+    const { claim } = run;
     const handle = this.handlers.find(job.type);
-    if (!handle) return this.crash(job, claim, new Error(`No handler for job type ${job.type}`));
-    if (claim.attempt > this.config.jobs.maxAttempts) return this.giveUp(job, claim);
+    if (!handle) {
+      freeSlot();
+      return this.crash(job, claim, new Error(`No handler for job type ${job.type}`));
+    }
+    if (claim.attempt > this.config.jobs.maxAttempts) {
+      freeSlot();
+      return this.giveUp(job, claim);
+    }
 
     let outcome: JobOutcome;
     const timer = jobDuration.startTimer({ type: job.type });
     try {
+      const { abort } = run;
       outcome = await handle({
         id: job.id,
         type: job.type,
         clientId: job.clientId,
         payload: job.payload,
         attempt: claim.attempt,
-        signal,
+        get signal() {
+          return abort.signal;
+        },
       });
     } catch (error) {
+      run.returned = true;
       timer();
+      freeSlot();
       return this.settleError(job, claim, error);
     }
+    run.returned = true;
     timer();
     const result =
       outcome.kind === 'links'
         ? { kind: 'links' as const, links: outcome.links }
         : { kind: 'data' as const, response_data: outcome.response_data };
+    // Writes of its own commit with the completion, in the slot; else the slot is free now.
+    if (!outcome.persist) freeSlot();
     try {
-      await this.finish(claim, { state: 'processed', statusCode: 200, result }, outcome.persist);
+      await this.finish(
+        job,
+        claim,
+        { state: 'processed', statusCode: 200, result },
+        outcome.persist,
+      );
       this.finished(job, claim, 'processed');
     } catch (error) {
+      freeSlot();
       if (error instanceof LeaseLost) return this.logger.warn(error.message);
       return this.settleError(job, claim, error);
     }
   }
 
   /** Completion, the handler's writes and the finish event commit together, or not at all. */
-  private async finish(claim: Claim, completion: Completion, persist?: Persist): Promise<void> {
-    if (!persist && this.db.isPostgres) {
-      // Nothing else to write: completed and announced in one statement, with whatever other
-      // completions are ready, without a transaction.
-      if (!(await this.completions.complete(claim, completion))) throw new LeaseLost(claim);
+  private async finish(
+    job: ClaimedJob,
+    claim: Claim,
+    completion: Completion,
+    persist?: Persist,
+  ): Promise<void> {
+    const event = encodeFinished(
+      claim.id,
+      completion.state,
+      completion.statusCode,
+      job.eta,
+      JSON.stringify(completion.result),
+    );
+    if (!persist) {
+      // Nothing else to write: completed and announced with the worker's next statement.
+      if (!(await this.dispatcher.complete({ claim, completion, eta: job.eta, event }))) {
+        throw new LeaseLost(claim);
+      }
       return;
     }
     await this.db.transaction(async (manager) => {
       if (!(await this.jobs.complete(manager, claim, completion, new Date()))) {
         throw new LeaseLost(claim);
       }
-      if (persist) await persist(manager);
-      await this.events.finished(claim.id, manager);
+      await persist(manager);
+      await this.events.finished(claim.id, manager, finishedJob(claim, completion, job.eta));
     });
   }
 
-  private async settleError(job: Job, claim: Claim, error: unknown): Promise<void> {
+  private async settleError(job: ClaimedJob, claim: Claim, error: unknown): Promise<void> {
     const verdict = judgeError(error);
     if (verdict.kind === 'failed') {
       const completion: Completion = {
@@ -267,7 +357,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     return this.crash(job, claim, error);
   }
 
-  private async retryLater(job: Job, claim: Claim, error: unknown): Promise<void> {
+  private async retryLater(job: ClaimedJob, claim: Claim, error: unknown): Promise<void> {
     const now = new Date();
     const runAt = new Date(now.getTime() + retryDelayMs(claim.attempt));
     const eta = await this.eta.estimate(job.type, runAt).catch(() => runAt);
@@ -282,7 +372,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     setTimeout(() => this.wake(), runAt.getTime() - now.getTime()).unref();
   }
 
-  private async giveUp(job: Job, claim: Claim, error?: unknown): Promise<void> {
+  private async giveUp(job: ClaimedJob, claim: Claim, error?: unknown): Promise<void> {
     const cause =
       error === undefined
         ? `its worker stopped during each of ${claim.attempt - 1} runs`
@@ -290,7 +380,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     return this.crash(job, claim, new Error(`Gave up after ${claim.attempt} attempts: ${cause}`));
   }
 
-  private async crash(job: Job, claim: Claim, error: unknown): Promise<void> {
+  private async crash(job: ClaimedJob, claim: Claim, error: unknown): Promise<void> {
     const errorId = randomUUID();
     this.logger.error(
       { ...jobFields(job, claim), outcome: 'failed_with_error', error_id: errorId },
@@ -307,9 +397,9 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     });
   }
 
-  private async finishOrLog(job: Job, claim: Claim, completion: Completion): Promise<void> {
+  private async finishOrLog(job: ClaimedJob, claim: Claim, completion: Completion): Promise<void> {
     try {
-      await this.finish(claim, completion);
+      await this.finish(job, claim, completion);
       this.finished(job, claim, completion.state);
     } catch (error) {
       // Lease lost: another run owns the job. Anything else: the lease expires and it runs again.
@@ -327,20 +417,31 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     setTimeout(() => this.wake(), this.config.jobs.leaseMs + LEASE_EXPIRY_MARGIN_MS).unref();
   }
 
-  private finished(job: Job, claim: Claim, outcome: Completion['state']): void {
+  private finished(job: ClaimedJob, claim: Claim, outcome: Completion['state']): void {
     jobsFinished.inc({ type: job.type, outcome });
     this.logger.log({ ...jobFields(job, claim), outcome }, 'Job finished');
   }
 
+  /** Renews the leases of every run not yet settled, and of the jobs claimed ahead, at once. */
   private async renewLeases(): Promise<void> {
+    const runs = [...this.running.values()];
+    const queued = this.dispatcher.waiting.map((job) => ({ id: job.id, attempt: job.attempts }));
+    if (runs.length === 0 && queued.length === 0) return;
     const until = new Date(Date.now() + this.config.jobs.leaseMs);
-    for (const run of [...this.running.values()]) {
-      try {
-        const held = await this.db.serialized(() => this.jobs.renewLease(run.claim, until));
-        if (!held) run.abort.abort(new Error('lease lost'));
-      } catch (error) {
-        this.logger.warn(`Could not renew the lease of ${run.claim.id}: ${describe(error)}`);
+    try {
+      const held = await this.db.serialized(() =>
+        this.jobs.renewLeases([...runs.map((run) => run.claim), ...queued], until),
+      );
+      for (const run of runs) {
+        // Settled meanwhile (its completion committed): nothing to abort.
+        if (!held.has(run.claim.id) && this.running.get(run.claim.id) === run) {
+          run.abort.abort(new Error('lease lost'));
+        }
       }
+    } catch (error) {
+      this.logger.warn(
+        `Could not renew the leases of ${runs.length + queued.length} jobs: ${describe(error)}`,
+      );
     }
   }
 
@@ -351,7 +452,18 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 }
 
-function jobFields(job: Job, claim: Claim) {
+/** The finish event of a completion, as a long poll receives it. */
+function finishedJob(claim: Claim, completion: Completion, eta: Date): FinishedJob {
+  return {
+    id: claim.id,
+    state: completion.state,
+    statusCode: completion.statusCode,
+    result: completion.result,
+    eta,
+  };
+}
+
+function jobFields(job: ClaimedJob, claim: Claim) {
   return { job_id: job.id, type: job.type, attempt: claim.attempt };
 }
 
