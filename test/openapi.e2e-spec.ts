@@ -1,4 +1,10 @@
-import { ErrorBody, OPENAPI_JSON_PATH, REQUIRED_SCOPES_EXTENSION, setupOpenApi } from '@app/http';
+import {
+  ErrorBody,
+  EXAMPLE_CLIENT_ID,
+  OPENAPI_JSON_PATH,
+  REQUIRED_SCOPES_EXTENSION,
+  setupOpenApi,
+} from '@app/http';
 import { isPending, Job, JobsRepository, JobWorker, NewJob } from '@app/jobs';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type {
@@ -15,7 +21,18 @@ import addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
 import request, { Response } from 'supertest';
 import { packageWith } from './support/encounter-package';
-import { declaredRoutes } from './support/declared-routes';
+import { declaredRoutes, everyScope } from './support/declared-routes';
+import {
+  bodyExample,
+  createExampleObjects,
+  documentedRoutes,
+  isWrite,
+  jobOutcome,
+  parametersIn,
+  pathOf,
+  pathOn,
+  Send,
+} from './support/documented-examples';
 import { signTestToken, startTestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
@@ -439,6 +456,50 @@ describe('the OpenAPI document', () => {
       conforms(await getJob('NBXk9EyErUZv1RhXgyvgg', 'not.a.jwt').expect(401));
       const noScope = await signTestToken({ scope: 'encounter:read' });
       conforms(await getJob('NBXk9EyErUZv1RhXgyvgg', noScope).expect(403));
+    });
+
+    it('every documented example, sent as documented: a documented answer at each step', async () => {
+      const bearer = await signTestToken({
+        client_id: EXAMPLE_CLIENT_ID,
+        scope: everyScope(t.app),
+      });
+      const send: Send = (method, path, body, headers = {}) => {
+        const sent = http()
+          [method as 'get'](path)
+          .set('authorization', `Bearer ${bearer}`)
+          .set(headers);
+        return body === undefined ? sent : sent.send(body as object);
+      };
+      const routes = documentedRoutes(document);
+      const answered: string[] = [];
+      const observe = (answer: Response) => {
+        conforms(answer);
+        answered.push(
+          `${answer.request.method} ${new URL(answer.request.url).pathname} ${answer.status}`,
+        );
+      };
+      const objects = await createExampleObjects(routes, send, observe);
+      expect(objects.length).toBeGreaterThan(0);
+      // What the objects serve, then every route on them (writes after reads), then the lists.
+      const onObjects = routes.filter((route) => route.object);
+      const reads = onObjects.filter((route) => !isWrite(route));
+      for (const route of [...reads, ...onObjects.filter(isWrite), ...reads]) {
+        for (const object of objects.filter((candidate) => candidate.template === route.object)) {
+          const body = isWrite(route) ? bodyExample(route.operation) : undefined;
+          const answer = await send(route.method, pathOn(route, object), body);
+          observe(answer);
+          if (answer.status === 202) observe(await jobOutcome(send, answer.headers.location));
+        }
+      }
+      const lists = routes.filter(
+        (route) => route.method === 'get' && !route.object && route.scopes.length > 0,
+      );
+      for (const route of lists) observe(await send('get', pathOf(route)));
+      // Every route that reaches an object was sent at least once.
+      for (const route of onObjects) {
+        const sent = answered.some((line) => parametersIn(route.template, line.split(' ')[1]));
+        expect({ route: route.name, sent }).toEqual({ route: route.name, sent: true });
+      }
     });
 
     it('the example encounter package: 202, 303, and every link answers 200', async () => {

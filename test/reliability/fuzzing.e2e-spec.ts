@@ -1,10 +1,12 @@
 import { JOB_SCOPES } from '@app/jobs';
 import { DatabaseSession } from '@app/database';
+import { setupOpenApi } from '@app/http';
 import { isPending, JobsService } from '@app/jobs';
 import fc from 'fast-check';
 import { Agent } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { everyScope } from '../support/declared-routes';
+import { bodyExample, documentedRoutes } from '../support/documented-examples';
 import { ExamplePackage, packageWith } from '../support/encounter-package';
 import { signTestToken, startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -124,6 +126,12 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
       ],
       knownSegments: [...knownJobs, PATIENT, 'swagger-ui.css'],
       bodyLimitBytes: t.config.operations.bodyLimitBytes,
+      examples: new Map(
+        documentedRoutes(setupOpenApi(t.app)).map((route) => [
+          `${route.method.toUpperCase()} ${route.template.replace(/\{(\w+)\}/g, ':$1')}`,
+          bodyExample(route.operation),
+        ]),
+      ),
     };
   }, 60_000);
 
@@ -157,7 +165,10 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
   it(
     'answers hostile bodies on every route that takes one in the envelope (inject)',
     async () => {
-      const writes = { ...targets, routes: routes.filter((route) => route.method === 'POST') };
+      const writes = {
+        ...targets,
+        routes: routes.filter((route) => ['POST', 'PUT', 'PATCH'].includes(route.method)),
+      };
       const requests = fuzzRequests(writes).filter((request) => request.body !== undefined);
       await fuzz('bodies (inject)', requests, inject, sized(600, 6_000));
     },

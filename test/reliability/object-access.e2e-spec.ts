@@ -1,54 +1,79 @@
 import { DatabaseSession } from '@app/database';
+import { EXAMPLE_CLIENT_ID, setupOpenApi } from '@app/http';
 import { newJobId } from '@app/jobs';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
+import request, { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { everyScope } from '../support/declared-routes';
+import {
+  bodyExample,
+  createExampleObjects,
+  documentedRoutes,
+  ExampleObject,
+  isWrite,
+  jobOutcome,
+  parametersIn,
+  pathOf,
+  pathOn,
+  Send,
+  writeOutcome,
+} from '../support/documented-examples';
 import { ExamplePackage, packageWith } from '../support/encounter-package';
 import { startTestApp, TestApp } from '../support/test-app';
-import { AppRoute, recordRoutes } from './support/route-catalog';
 
-const OWNER = 'mis-owner';
+/** The owner is the client the documented examples are written for (they may name it). */
+const OWNER = EXAMPLE_CLIENT_ID;
 const STRANGER = 'mis-stranger';
 const RECORD_OWNERS_MIGRATION = 'RecordOwners1764330000000';
 
-/**
- * Routes whose path parameters name no object a client owns, each with the reason. Every other
- * route with a parameter must be exercised below, or this suite fails.
- */
-const NOT_OWNED: Record<string, string> = {
-  'POST /api/patients/:patient_id/encounter_package':
-    'the patient is the subject of a submission: any client may submit for any patient',
-};
-
-/** The route's pattern as a regular expression over paths, `:name` matching one segment. */
-function routePattern(route: AppRoute): RegExp {
-  const escaped = route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${escaped.replace(/:\w+/g, '[^/]+')}$`);
+/** The object's address with each of its ids replaced by an unknown one of the same form. */
+function withUnknownIds(object: ExampleObject): ExampleObject {
+  const known = parametersIn(object.template, object.href) ?? {};
+  const unknown = Object.fromEntries(
+    Object.entries(known).map(([name, value]) => [name, isUUID(value) ? randomUUID() : newJobId()]),
+  );
+  return {
+    template: object.template,
+    href: object.template.replace(/\{(\w+)\}/g, (_, name: string) => unknown[name]),
+  };
 }
 
-/** The path with every parameter of the route replaced by an unknown value of the same form. */
-function withUnknownIds(route: AppRoute, path: string): string {
-  const patterns = route.url.split('/');
-  return path
-    .split('/')
-    .map((segment, i) => {
-      if (!patterns[i]?.startsWith(':')) return segment;
-      return isUUID(segment) ? randomUUID() : newJobId();
-    })
-    .join('/');
+/** An answer, or a job's outcome, that says "not found". */
+const notFound = (answer: Response): boolean =>
+  answer.status === 404 || answer.body?.data?.status_code === 404;
+
+/** What a write came to, with the ids of the objects it named replaced (they differ by design). */
+function outcomeOf(answer: Response, ids: string[]): unknown {
+  const outcome =
+    answer.body?.data && 'status_code' in answer.body.data
+      ? {
+          status: answer.status,
+          job: answer.body.data.status,
+          status_code: answer.body.data.status_code,
+          error: answer.body.data.error,
+        }
+      : { status: answer.status, error: answer.body?.error };
+  let text = JSON.stringify(outcome);
+  for (const id of ids) text = text.split(id).join('<id>');
+  return JSON.parse(text);
 }
 
 describe('object-level authorization: another client’s id answers as an unknown one', () => {
   let t: TestApp;
-  const catalog = recordRoutes();
+  let document: OpenAPIObject;
   const tokens: Record<string, string> = {};
   const http = () => request(t.app.getHttpServer());
-  const call = (route: AppRoute, path: string, client: string) =>
-    http()
-      [route.method.toLowerCase() as 'get'](path)
-      .set('authorization', `Bearer ${tokens[client]}`);
+  const as =
+    (client: string): Send =>
+    (method, path, body, headers = {}) => {
+      const sent = http()
+        [method as 'get'](path)
+        .set('authorization', `Bearer ${tokens[client]}`)
+        .set(headers);
+      return body === undefined ? sent : sent.send(body as object);
+    };
 
   /** Submits as `client`, waits for the job, and answers its final poll. */
   const submitAndFinish = async (client: string, pkg: ExamplePackage, patientId: string) => {
@@ -58,61 +83,110 @@ describe('object-level authorization: another client’s id answers as an unknow
       .send(pkg)
       .expect(202);
     const location: string = accepted.headers.location;
-    const done = await http()
-      .get(location)
-      .set('authorization', `Bearer ${tokens[client]}`)
-      .set('prefer', 'wait=20');
+    const done = await jobOutcome(as(client), location);
     return { location, done };
   };
 
   beforeAll(async () => {
-    t = await startTestApp(
-      { WORKER_ENABLED: 'true', JOB_POLL_INTERVAL_SECONDS: '1' },
-      { beforeInit: catalog.beforeInit },
-    );
+    t = await startTestApp({ WORKER_ENABLED: 'true', JOB_POLL_INTERVAL_SECONDS: '1' });
+    document = setupOpenApi(t.app);
     const scope = everyScope(t.app);
     tokens[OWNER] = await t.token({ client_id: OWNER, scope });
     tokens[STRANGER] = await t.token({ client_id: STRANGER, scope });
   });
   afterAll(() => t.close(), 30_000);
 
-  it('every route with an id: the owner reads it, another client gets the unknown-id 404', async () => {
-    const patientId = randomUUID();
-    const { location, done } = await submitAndFinish(OWNER, packageWith(), patientId);
-    expect(done.status).toBe(303);
-    const owned: string[] = [
-      location,
-      ...done.body.data.links.map((link: { href: string }) => link.href),
-    ];
-
-    const withIds = catalog.routes.filter((route) => route.url.includes(':'));
-    expect(withIds.length).toBeGreaterThan(0);
+  it('every documented route on an object: the owner reaches it, another client gets what an unknown id gets', async () => {
+    const routes = documentedRoutes(document);
+    const objects = await createExampleObjects(routes, as(OWNER));
+    const onObjects = routes.filter((route) => route.object);
+    expect(onObjects.length).toBeGreaterThan(0);
     const checked: string[] = [];
-    for (const route of withIds) {
-      const name = `${route.method} ${route.url}`;
-      if (NOT_OWNED[name]) continue;
-      const path = owned.find((href) => routePattern(route).test(href));
-      if (!path) throw new Error(`No object of ${OWNER} matches ${name}: add how to create one`);
+    // Reads first: a write may change what a read answers.
+    for (const route of [...onObjects.filter((r) => !isWrite(r)), ...onObjects.filter(isWrite)]) {
+      const object = objects.find((candidate) => candidate.template === route.object);
+      if (!object) {
+        throw new Error(
+          `No documented example makes an object served at GET ${route.object} (for ${route.name}): ` +
+            'give the route that creates one a request body example',
+        );
+      }
+      const unknownObject = withUnknownIds(object);
+      const path = pathOn(route, object);
+      const unknownPath = pathOn(route, unknownObject);
+      const ids = [object.href, unknownObject.href].map((href) => href.split('/').pop()!);
 
-      const own = await call(route, path, OWNER);
-      expect(`${name} answers the owner ${own.status}`).toMatch(/ (200|303)$/);
-
-      const stranger = await call(route, path, STRANGER);
-      const unknown = await call(route, withUnknownIds(route, path), OWNER);
-      expect({ name, status: stranger.status }).toEqual({ name, status: 404 });
-      expect(unknown.status).toBe(404);
-      expect(stranger.body).toEqual({
-        error: unknown.body.error,
-        meta: { ...unknown.body.meta, url: expect.any(String), request_id: expect.any(String) },
-      });
-      expect(stranger.body.error.type).toBe('not_found');
-      expect(stranger.body.meta.code).toBe(404);
-      expect(stranger.headers['content-type']).toBe(unknown.headers['content-type']);
-      expect(Object.keys(stranger.headers).sort()).toEqual(Object.keys(unknown.headers).sort());
-      checked.push(name);
+      if (!isWrite(route)) {
+        const own = await as(OWNER)(route.method, path);
+        expect(`${route.name} answers the owner ${own.status}`).toMatch(/ (200|303)$/);
+        const stranger = await as(STRANGER)(route.method, path);
+        const unknown = await as(OWNER)(route.method, unknownPath);
+        expect({ route: route.name, status: stranger.status }).toEqual({
+          route: route.name,
+          status: 404,
+        });
+        expect(unknown.status).toBe(404);
+        expect(stranger.body).toEqual({
+          error: unknown.body.error,
+          meta: { ...unknown.body.meta, url: expect.any(String), request_id: expect.any(String) },
+        });
+        expect(stranger.body.error.type).toBe('not_found');
+        expect(stranger.headers['content-type']).toBe(unknown.headers['content-type']);
+        expect(Object.keys(stranger.headers).sort()).toEqual(Object.keys(unknown.headers).sort());
+      } else {
+        const body = bodyExample(route.operation);
+        const read = () => as(OWNER)('get', object.href);
+        const before = (await read()).body.data;
+        const stranger = await writeOutcome(
+          as(STRANGER),
+          await as(STRANGER)(route.method, path, body),
+        );
+        const unknown = await writeOutcome(
+          as(OWNER),
+          await as(OWNER)(route.method, unknownPath, body),
+        );
+        expect({ route: route.name, notFound: notFound(stranger) }).toEqual({
+          route: route.name,
+          notFound: true,
+        });
+        expect(outcomeOf(stranger, ids)).toEqual(outcomeOf(unknown, ids));
+        expect({ route: route.name, after: (await read()).body.data }).toEqual({
+          route: route.name,
+          after: before,
+        });
+        // The owner's own write reaches the object (it may still be refused for its state).
+        const own = await writeOutcome(as(OWNER), await as(OWNER)(route.method, path, body));
+        expect({ route: route.name, notFound: notFound(own) }).toEqual({
+          route: route.name,
+          notFound: false,
+        });
+      }
+      checked.push(route.name);
     }
     console.log(`Object access checked on ${checked.length} routes: ${checked.join(', ')}`);
-    expect(checked.length).toBe(withIds.length - Object.keys(NOT_OWNED).length);
+    expect(checked.length).toBe(onObjects.length);
+
+    // A list answers a client its own objects: another client's list names none of them.
+    const lists = routes.filter(
+      (route) => route.method === 'get' && !route.object && route.scopes.length > 0,
+    );
+    const ownIds = objects.map((object) => object.href.split('/').pop()!);
+    for (const route of lists) {
+      const own = await as(OWNER)('get', pathOf(route));
+      const stranger = await as(STRANGER)('get', pathOf(route));
+      expect({ route: route.name, status: stranger.status }).toEqual({
+        route: route.name,
+        status: own.status,
+      });
+      const named = (answer: Response) =>
+        ownIds.filter((id) => JSON.stringify(answer.body).includes(id));
+      expect({ route: route.name, named: named(stranger) }).toEqual({
+        route: route.name,
+        named: [],
+      });
+    }
+    if (lists.length > 0)
+      console.log(`Lists checked: ${lists.map((route) => route.name).join(', ')}`);
   });
 
   it('another client’s stored visit and condition count as absent for the clinical rules', async () => {

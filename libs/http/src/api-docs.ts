@@ -10,6 +10,7 @@ import type {
 } from '@nestjs/swagger';
 import { ErrorEnvelope, Meta } from './envelope.schema';
 import { ERROR_ANSWERS, NamedExample } from './error.examples';
+import { EXAMPLE_CLIENT_ID } from './example-client';
 
 /** The name of the bearer security scheme in the document. */
 export const BEARER_AUTH = 'bearer';
@@ -103,7 +104,7 @@ const X_REQUEST_ID = {
     'Optional: your own request id, echoed in the `x-request-id` response header and ' +
     '`meta.request_id` when it is 20 to 200 visible ASCII characters (`!` to `~`). Any other ' +
     'value is not refused: it is replaced by an id the service generates.',
-  schema: { type: 'string' as const, example: 'mis-1-4f8e1c2a-poll-000042' },
+  schema: { type: 'string' as const, example: `${EXAMPLE_CLIENT_ID}-4f8e1c2a-poll-000042` },
 };
 
 /**

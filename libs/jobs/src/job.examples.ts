@@ -1,5 +1,6 @@
 import {
   ERROR_MESSAGES,
+  EXAMPLE_CLIENT_ID,
   ErrorType,
   exampleEnvelope,
   internalErrorMessage,
@@ -20,7 +21,7 @@ const ETA = new Date('2018-08-02T10:45:16.000Z');
 const RECORD = '/api/records/0f0d7c4e-2f5b-4b8e-9d47-6a3c1e2b9c10';
 
 function job(state: JobState, statusCode: number | null, result: JobResult | null) {
-  return { id: EXAMPLE_JOB_ID, clientId: 'mis-1', state, statusCode, result, eta: ETA };
+  return { id: EXAMPLE_JOB_ID, clientId: EXAMPLE_CLIENT_ID, state, statusCode, result, eta: ETA };
 }
 
 function example(

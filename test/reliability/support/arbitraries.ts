@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { packageWith } from '../../support/encounter-package';
+import { randomUUID } from 'node:crypto';
 import { sized } from '../size';
 import { AppRoute, fillRoute } from './route-catalog';
 
@@ -21,6 +21,8 @@ export interface FuzzTargets {
   knownSegments: string[];
   /** A body limit the service enforces: a few bodies go over it. */
   bodyLimitBytes: number;
+  /** Each route's documented request body example, by `METHOD /fastify/:pattern`. */
+  examples: Map<string, unknown>;
 }
 
 const loneSurrogate = fc
@@ -273,8 +275,8 @@ function pathsOf(value: unknown, at: JsonPath = []): JsonPath[] {
   return [at, ...children];
 }
 
-const PACKAGE_PATHS = pathsOf(packageWith()).filter((path) => path.length > 0);
 const HOLE = '\u0000hole\u0000';
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /** Where `path` leads in `root`: the object holding the last key, and that key. */
 function slotOf(root: Record<string | number, unknown>, path: JsonPath) {
@@ -284,91 +286,127 @@ function slotOf(root: Record<string | number, unknown>, path: JsonPath) {
   return { parent, key: path[path.length - 1] };
 }
 
-/** The example package with one property replaced by hostile JSON, or removed. */
-const mutatedPackage = fc
-  .tuple(fc.constantFrom(...PACKAGE_PATHS), fc.option(hostileJson, { freq: 5 }))
-  .map(([path, replacement]) => {
-    const pkg = packageWith() as Record<string | number, unknown>;
-    const { parent, key } = slotOf(pkg, path);
-    if (replacement === null) {
-      delete parent[key];
-      return JSON.stringify(pkg);
-    }
-    parent[key] = HOLE;
-    return JSON.stringify(pkg).replace(JSON.stringify(HOLE), replacement);
+/**
+ * The example with fresh UUIDs (the same fresh one wherever it named the same id), so that bodies
+ * built from it do not collide with one another.
+ */
+function freshIds(example: unknown): Record<string | number, unknown> {
+  const fresh = new Map<string, string>();
+  const text = JSON.stringify(example).replace(UUID, (id) => {
+    if (!fresh.has(id)) fresh.set(id, randomUUID());
+    return fresh.get(id)!;
   });
+  return JSON.parse(text) as Record<string | number, unknown>;
+}
 
-const EXAMPLE_PACKAGE = packageWith();
-const STRING_PATHS = PACKAGE_PATHS.filter(
-  (path) => typeof slotOf(EXAMPLE_PACKAGE, path).parent[path[path.length - 1]] === 'string',
+/**
+ * Bodies made from a route's documented example: one property replaced by hostile JSON or removed;
+ * one string replaced by hostile text (often still a valid body, so the text reaches the job, its
+ * rules and the database); the example cut short.
+ */
+function bodiesFrom(example: unknown): fc.Arbitrary<string> {
+  const paths = pathsOf(example).filter((path) => path.length > 0);
+  const stringPaths = paths.filter(
+    (path) =>
+      typeof slotOf(example as Record<string | number, unknown>, path).parent[
+        path[path.length - 1]
+      ] === 'string',
+  );
+  const text = JSON.stringify(example);
+  const mutated = fc
+    .tuple(fc.constantFrom(...paths), fc.option(hostileJson, { freq: 5 }))
+    .map(([path, replacement]) => {
+      const body = freshIds(example);
+      const { parent, key } = slotOf(body, path);
+      if (replacement === null) {
+        delete parent[key];
+        return JSON.stringify(body);
+      }
+      parent[key] = HOLE;
+      return JSON.stringify(body).replace(JSON.stringify(HOLE), replacement);
+    });
+  const withHostileText = fc
+    .tuple(fc.constantFrom(...stringPaths), hostileText(60))
+    .map(([path, replacement]) => {
+      const body = freshIds(example);
+      const { parent, key } = slotOf(body, path);
+      parent[key] = replacement;
+      return JSON.stringify(body);
+    });
+  const cutShort = fc.nat({ max: text.length - 1 }).map((at) => text.slice(0, at));
+  return fc.oneof(
+    { weight: 5, arbitrary: mutated },
+    { weight: 3, arbitrary: stringPaths.length > 0 ? withHostileText : mutated },
+    { weight: 1, arbitrary: cutShort },
+  );
+}
+
+/** Keys the nested and huge bodies use: the example's own top-level keys, and a few others. */
+function keysOf(example: unknown): string[] {
+  const own = example && typeof example === 'object' ? Object.keys(example) : [];
+  return [...new Set([...own, 'items', 'name'])];
+}
+
+const deeplyNested = (keys: string[]) =>
+  fc
+    .tuple(
+      fc.constantFrom('[', '{"a":'),
+      fc.integer({ min: 100, max: sized(50_000, 200_000) }),
+      fc.constantFrom(...keys),
+    )
+    .map(([open, depth, key]) => {
+      const close = open === '[' ? ']' : '}';
+      return `{"${key}":${open.repeat(depth)}${open === '[' ? '' : 'null'}${close.repeat(depth)}}`;
+    });
+
+const hugeArray = (keys: string[]) =>
+  fc
+    .tuple(
+      fc.constantFrom('1', '{}', '"x"', 'null', '[]', '{"code":{"coding":[]}}'),
+      fc.integer({ min: 1_000, max: sized(20_000, 100_000) }),
+      fc.constantFrom(...keys),
+    )
+    .map(([item, length, key]) => `{"${key}":[${Array(length).fill(item).join(',')}]}`);
+
+const malformedText = fc.constantFrom(
+  '',
+  'null',
+  'undefined',
+  'NaN',
+  "{'visit':1}",
+  '{"a":1}garbage',
+  '{"a":1}{"b":2}',
+  '\ufeff{}',
+  '{"__proto__":{"polluted":"yes"}}',
+  '{"constructor":{"prototype":{"polluted":"yes"}}}',
+  '{"a":"\\ud800"}',
+  '{"a":"\\u0000"}',
+  '{"a":1,"a":2}',
 );
 
 /**
- * The example package with one string replaced by hostile text: often still a valid package, so
- * the text reaches the job, its clinical rules and the database.
+ * Hostile bodies for a route: most made from its documented example when it has one, the rest
+ * hostile whatever the route (any JSON, malformed text, deep nesting, huge arrays, raw bytes, other
+ * encodings, one byte over the body limit).
  */
-const packageWithHostileText = fc
-  .tuple(fc.constantFrom(...STRING_PATHS), hostileText(60))
-  .map(([path, text]) => {
-    const pkg = packageWith() as Record<string | number, unknown>;
-    const { parent, key } = slotOf(pkg, path);
-    parent[key] = text;
-    return JSON.stringify(pkg);
-  });
-
-const deeplyNested = fc
-  .tuple(
-    fc.constantFrom('[', '{"a":'),
-    fc.integer({ min: 100, max: sized(50_000, 200_000) }),
-    fc.constantFrom('visit', 'encounter', 'conditions', 'name'),
-  )
-  .map(([open, depth, key]) => {
-    const close = open === '[' ? ']' : '}';
-    return `{"${key}":${open.repeat(depth)}${open === '[' ? '' : 'null'}${close.repeat(depth)}}`;
-  });
-
-const hugeArray = fc
-  .tuple(
-    fc.constantFrom('1', '{}', '"x"', 'null', '[]', '{"code":{"coding":[]}}'),
-    fc.integer({ min: 1_000, max: sized(20_000, 100_000) }),
-    fc.constantFrom('conditions', 'visit', 'items'),
-  )
-  .map(([item, length, key]) => `{"${key}":[${Array(length).fill(item).join(',')}]}`);
-
-const EXAMPLE_TEXT = JSON.stringify(packageWith());
-
-const malformedText = fc.oneof(
-  fc.nat({ max: EXAMPLE_TEXT.length - 1 }).map((at) => EXAMPLE_TEXT.slice(0, at)),
-  fc.constantFrom(
-    '',
-    'null',
-    'undefined',
-    'NaN',
-    "{'visit':1}",
-    '{"a":1}garbage',
-    '{"a":1}{"b":2}',
-    '\ufeff{}',
-    '{"__proto__":{"polluted":"yes"}}',
-    '{"constructor":{"prototype":{"polluted":"yes"}}}',
-    '{"a":"\\ud800"}',
-    '{"a":"\\u0000"}',
-    '{"a":1,"a":2}',
-  ),
-);
-
-function jsonBody(bodyLimitBytes: number): fc.Arbitrary<Buffer> {
+function jsonBody(bodyLimitBytes: number, example: unknown): fc.Arbitrary<Buffer> {
+  const keys = keysOf(example);
+  const fromExample = example === undefined ? [] : [{ weight: 8, arbitrary: bodiesFrom(example) }];
+  const exampleText = JSON.stringify(example ?? { name: 'x', items: [] });
   return fc.oneof(
-    { weight: 5, arbitrary: mutatedPackage.map((text) => Buffer.from(text)) },
-    { weight: 3, arbitrary: packageWithHostileText.map((text) => Buffer.from(text)) },
+    ...fromExample.map(({ weight, arbitrary }) => ({
+      weight,
+      arbitrary: arbitrary.map((text) => Buffer.from(text)),
+    })),
     { weight: 4, arbitrary: hostileJson.map((text) => Buffer.from(text)) },
     { weight: 2, arbitrary: malformedText.map((text) => Buffer.from(text)) },
-    { weight: 1, arbitrary: deeplyNested.map((text) => Buffer.from(text)) },
-    { weight: 1, arbitrary: hugeArray.map((text) => Buffer.from(text)) },
+    { weight: 1, arbitrary: deeplyNested(keys).map((text) => Buffer.from(text)) },
+    { weight: 1, arbitrary: hugeArray(keys).map((text) => Buffer.from(text)) },
     { weight: 2, arbitrary: fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes)) },
     {
       weight: 1,
       arbitrary: fc.constantFrom(
-        Buffer.from(EXAMPLE_TEXT, 'utf16le'),
+        Buffer.from(exampleText, 'utf16le'),
         Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]),
         Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]),
         Buffer.alloc(bodyLimitBytes + 1, 0x20),
@@ -385,20 +423,29 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
  * input reaches validation and the handlers.
  */
 export function fuzzRequests(targets: FuzzTargets): fc.Arbitrary<FuzzRequest> {
+  const bodies = new Map(
+    targets.routes.map((route) => {
+      const key = `${route.method} ${route.url}`;
+      return [route, jsonBody(targets.bodyLimitBytes, targets.examples.get(key))] as const;
+    }),
+  );
   return fc
-    .record({
-      route: fc.constantFrom(...targets.routes),
-      otherMethod: oneIn(8, fc.constantFrom(...METHODS)),
-      segments: fc.array(pathSegment(targets.knownSegments), { minLength: 2, maxLength: 2 }),
-      query: oneIn(2, queryString()),
-      authorization: authorization(targets.tokens),
-      prefer: oneIn(3, prefer),
-      requestId: oneIn(2, requestId),
-      host: oneIn(10, hostileHeader(60)),
-      contentType: oneIn(4, fc.constantFrom(...CONTENT_TYPES)),
-      body: fc.option(jsonBody(targets.bodyLimitBytes), { freq: 5 }),
-      bodyOnRead: fc.boolean(),
-    })
+    .constantFrom(...targets.routes)
+    .chain((route) =>
+      fc.record({
+        route: fc.constant(route),
+        otherMethod: oneIn(8, fc.constantFrom(...METHODS)),
+        segments: fc.array(pathSegment(targets.knownSegments), { minLength: 2, maxLength: 2 }),
+        query: oneIn(2, queryString()),
+        authorization: authorization(targets.tokens),
+        prefer: oneIn(3, prefer),
+        requestId: oneIn(2, requestId),
+        host: oneIn(10, hostileHeader(60)),
+        contentType: oneIn(4, fc.constantFrom(...CONTENT_TYPES)),
+        body: fc.option(bodies.get(route)!, { freq: 5 }),
+        bodyOnRead: fc.boolean(),
+      }),
+    )
     .map((input) => {
       const headers: Record<string, string> = {};
       if (input.authorization !== undefined) headers.authorization = input.authorization;
