@@ -9,6 +9,7 @@ export default tseslint.config(
     ignores: [
       'eslint.config.mjs',
       'jest.config.js',
+      '.dependency-cruiser.cjs',
       'dist/**',
       'node_modules/**',
       'coverage/**',
