@@ -74,4 +74,17 @@ describe('command line', () => {
       expect.stringMatching(/^Invalid configuration: PORT /),
     ]);
   }, 90_000);
+
+  it('refuses to start with an invalid feature setting, naming it (the worker too)', async () => {
+    for (const entry of ['apps/api/src/main.ts', 'apps/worker/src/main.ts']) {
+      const started = await runEntry(entry, [], {
+        ENCOUNTER_CLOCK_SKEW_SECONDS: 'soon',
+        DATA_DIR: dataDir,
+      });
+      expect(started.code).toBe(1);
+      expect(started.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^Invalid configuration: ENCOUNTER_CLOCK_SKEW_SECONDS /),
+      ]);
+    }
+  }, 180_000);
 });

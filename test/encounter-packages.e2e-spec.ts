@@ -320,3 +320,58 @@ describe('encounter packages, submitted through jobs', () => {
     }
   });
 });
+
+describe('ENCOUNTER_CLOCK_SKEW_SECONDS: an encounter date a little ahead of the clock', () => {
+  const patientId = randomUUID();
+  /** A package dated a minute ahead, in a visit that runs from an hour ago to five minutes ahead. */
+  const aheadByAMinute = () =>
+    packageWith((pkg) => {
+      const now = Date.now();
+      pkg.visit.period.start = new Date(now - 3_600_000).toISOString();
+      pkg.visit.period.end = new Date(now + 300_000).toISOString();
+      pkg.encounter.date = new Date(now + 60_000).toISOString();
+    });
+  const outcomeOn = async (t: TestApp, pkg: unknown) => {
+    const token = await t.token({ scope: WRITE });
+    const accepted = await request(t.app.getHttpServer())
+      .post(`/api/patients/${patientId}/encounter_package`)
+      .set('authorization', `Bearer ${token}`)
+      .send(pkg as object)
+      .expect(202);
+    const id = accepted.headers.location.split('/').pop()!;
+    await waitFor(async () => {
+      const job = await t.jobs.findById(id);
+      return job && !isPending(job.state) ? job : undefined;
+    });
+    return request(t.app.getHttpServer())
+      .get(accepted.headers.location)
+      .set('authorization', `Bearer ${token}`);
+  };
+
+  it.each([
+    ['unset: refused as in the future', {}, 422],
+    ['120: accepted', { ENCOUNTER_CLOCK_SKEW_SECONDS: '120' }, 303],
+  ])(
+    '%s',
+    async (_, env, expected) => {
+      const t = await startTestApp({
+        ...env,
+        WORKER_ENABLED: 'true',
+        JOB_POLL_INTERVAL_SECONDS: '1',
+      });
+      try {
+        const res = await outcomeOn(t, aheadByAMinute());
+        if (expected === 303) {
+          expect(res.status).toBe(303);
+        } else {
+          expect(res.status).toBe(200);
+          expect(res.body.data.status_code).toBe(422);
+          expect(res.body.data.error.invalid).toEqual([invalidEntry('$.encounter.date')]);
+        }
+      } finally {
+        await t.close();
+      }
+    },
+    60_000,
+  );
+});

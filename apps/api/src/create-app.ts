@@ -37,6 +37,9 @@ export async function createApp(
       bodyParser: false,
       abortOnError: false,
       bufferLogs: frameworkLogs,
+      // A start-up failure is the caller's to report (main prints one line for a configuration
+      // mistake): the buffered framework lines are flushed only once the app is built.
+      autoFlushLogs: false,
       logger: frameworkLogs ? undefined : false,
     },
   );

@@ -24,8 +24,13 @@ export async function createWorker(
   const worker = await NestFactory.createApplicationContext(root, {
     abortOnError: false,
     bufferLogs: options.logger === undefined,
+    // A start-up failure is the caller's to report: buffered lines are flushed once it is built.
+    autoFlushLogs: false,
     logger: options.logger,
   });
-  if (options.logger === undefined) worker.useLogger(worker.get(Logger));
+  if (options.logger === undefined) {
+    worker.useLogger(worker.get(Logger));
+    worker.flushLogs();
+  }
   return worker;
 }

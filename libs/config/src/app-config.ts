@@ -66,6 +66,8 @@ export class AppConfig {
   readonly trustProxy: boolean;
   readonly jobs: JobsConfig;
   readonly operations: OperationsConfig;
+  /** The environment it was loaded from: feature settings read their own variables from it. */
+  readonly environment: Readonly<NodeJS.ProcessEnv>;
 
   constructor(values: Omit<AppConfig, 'isProduction'>) {
     Object.assign(this, values);
@@ -87,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = vars.PORT ?? 3000;
 
   return new AppConfig({
+    environment: { ...env },
     nodeEnv,
     host,
     port,

@@ -1,57 +1,15 @@
-import { plainToInstance, Transform } from 'class-transformer';
+import { plainToInstance } from 'class-transformer';
 import {
-  IsBoolean,
+  getMetadataStorage,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUrl,
   Matches,
-  Max,
-  Min,
   MinLength,
   validateSync,
 } from 'class-validator';
-
-const toBoolean = ({ value }: { value: unknown }): unknown => {
-  if (typeof value !== 'string') return value;
-  const normalized = value.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(normalized)) return true;
-  if (['0', 'false', 'no', 'off'].includes(normalized)) return false;
-  return value;
-};
-
-const toInteger = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-
-/** An optional integer variable within bounds. */
-function IntegerBetween(min: number, max: number): PropertyDecorator {
-  const message = `must be an integer between ${min} and ${max}`;
-  return (target, key) => {
-    for (const decorate of [
-      IsOptional(),
-      Transform(toInteger),
-      IsInt({ message }),
-      Min(min, { message }),
-      Max(max, { message }),
-    ]) {
-      decorate(target, key);
-    }
-  };
-}
-
-/** An optional true/false variable (also 1/0, yes/no, on/off). */
-function Flag(): PropertyDecorator {
-  return (target, key) => {
-    for (const decorate of [
-      IsOptional(),
-      Transform(toBoolean),
-      IsBoolean({ message: 'must be true or false' }),
-    ]) {
-      decorate(target, key);
-    }
-  };
-}
+import { Flag, IntegerBetween } from './variable-rules';
 
 /** The environment variables the service reads, each with its rule. Empty strings count as unset. */
 export class EnvironmentVariables {
@@ -172,12 +130,29 @@ export class ConfigError extends Error {
 }
 
 export function parseEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariables {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  return parseVariables(EnvironmentVariables, env);
+}
+
+/**
+ * The variables a class declares (each property an environment variable with its class-validator
+ * rules), read from `env` and checked: a wrong value throws a `ConfigError` naming every variable
+ * at fault. Empty strings count as unset.
+ */
+export function parseVariables<T extends object>(
+  Variables: new () => T,
+  env: NodeJS.ProcessEnv,
+): T {
+  const declared = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(Variables, '', true, false)
+      .map((rule) => rule.propertyName),
   );
-  const variables = plainToInstance(EnvironmentVariables, present, {
-    excludeExtraneousValues: false,
-  });
+  const present = Object.fromEntries(
+    Object.entries(env).filter(
+      ([name, value]) => declared.has(name) && value !== undefined && value.trim() !== '',
+    ),
+  );
+  const variables = plainToInstance(Variables, present);
   const errors = validateSync(variables, { skipMissingProperties: false });
   if (errors.length > 0) {
     const details = errors.map((error) => {

@@ -8,5 +8,6 @@ export type {
 } from './app-config';
 export { ConfigError } from './environment';
 export { AppConfigModule } from './config.module';
+export { Flag, IntegerBetween } from './variable-rules';
 export { closeOnSignals } from './shutdown';
 export { readDotEnv } from './dot-env';

@@ -20,11 +20,13 @@ const violation = (entry: string, description: string): InvalidEntry => ({
 /**
  * The clinical rules of an encounter package, checked by its job: every violation, each as a
  * `validation_failed` entry with rule `invalid`. An empty list means the package may be stored.
+ * An encounter date up to `clockSkewMs` after `now` is not yet in the future.
  */
 export function checkClinicalRules(
   pkg: EncounterPackageDto,
   facts: ClinicalFacts,
   now: Date,
+  clockSkewMs = 0,
 ): InvalidEntry[] {
   const { encounter, visit } = pkg;
   const conditions = pkg.conditions ?? [];
@@ -36,7 +38,7 @@ export function checkClinicalRules(
   const periodIsReversed =
     periodStart !== undefined && periodEnd !== undefined && periodEnd < periodStart;
 
-  if (encounterDate > now.getTime()) {
+  if (encounterDate > now.getTime() + clockSkewMs) {
     invalid.push(violation('$.encounter.date', 'The encounter date must not be in the future.'));
   } else if (
     periodStart !== undefined &&

@@ -3,6 +3,7 @@ import { JobContext, JobFailure, JobHandler, JobLink, JobOutcome } from '@app/jo
 import { Injectable } from '@nestjs/common';
 import { ClinicalRecordsRepository } from './clinical-records.repository';
 import { checkClinicalRules } from './clinical-rules';
+import { EncounterSettings } from './encounter-settings';
 import {
   conditionHref,
   ENCOUNTER_PACKAGE_JOB,
@@ -14,14 +15,17 @@ import {
 /** Processes a submitted encounter package: the clinical rules, then the records, with the job. */
 @Injectable()
 export class EncounterPackageJobs {
-  constructor(private readonly records: ClinicalRecordsRepository) {}
+  constructor(
+    private readonly records: ClinicalRecordsRepository,
+    private readonly settings: EncounterSettings,
+  ) {}
 
   @JobHandler(ENCOUNTER_PACKAGE_JOB)
   async create(job: JobContext<EncounterPackagePayload>): Promise<JobOutcome> {
     const { patient_id: patientId, package: pkg } = job.payload;
     const owner = { clientId: job.clientId, patientId };
     const facts = await this.records.factsFor(owner, pkg);
-    const invalid = checkClinicalRules(pkg, facts, new Date());
+    const invalid = checkClinicalRules(pkg, facts, new Date(), this.settings.clockSkewMs);
     if (invalid.length > 0) throw JobFailure.validation(invalid);
 
     const taken = await this.records.firstTakenId(pkg);

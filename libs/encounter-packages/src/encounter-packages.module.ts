@@ -1,10 +1,12 @@
 import { AuthModule } from '@app/auth';
+import { AppConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { JobsModule } from '@app/jobs';
 import { Module } from '@nestjs/common';
 import { ClinicalRecordsRepository } from './clinical-records.repository';
 import { EncounterPackageJobs } from './encounter-package.jobs';
 import { EncounterPackagesController } from './encounter-packages.controller';
+import { EncounterSettings } from './encounter-settings';
 import { Condition } from './entities/condition.entity';
 import { Encounter } from './entities/encounter.entity';
 import { Icd10Code } from './entities/icd10-code.entity';
@@ -20,6 +22,7 @@ import { PatientRecordsController } from './patient-records.controller';
       entities: [Visit, Encounter, Condition, Icd10Code],
       migrations: [EncounterPackages1764320000000, RecordOwners1764330000000],
     }),
+    AppConfigModule.forFeature(EncounterSettings),
     JobsModule,
     AuthModule,
   ],
