@@ -104,4 +104,7 @@ async function main(): Promise<void> {
   console.log(`profile: ${file}`);
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

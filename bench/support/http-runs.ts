@@ -5,7 +5,8 @@
 import autocannon from 'autocannon';
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Client } from 'pg';
 
@@ -58,11 +59,19 @@ export async function startServer(
 ): Promise<ChildProcess> {
   const args =
     kind === 'service' ? [join(ROOT, 'dist/apps/api/src/main.js')] : [bareEntry, String(port)];
-  // Output goes nowhere: a pipe this process is too busy to drain would slow the server down.
+  // Output goes to a file, not a pipe this process is too busy to drain (that would slow the
+  // server down); a server that dies says why there.
+  const log = join(tmpdir(), `mis-jobs-bench-${kind}-${port}.log`);
+  const out = openSync(log, 'w');
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', out],
+  });
+  closeSync(out);
+  child.once('exit', (code, signal) => {
+    if (!stopping.has(child))
+      throw new Error(`${kind} on port ${port} died (${signal ?? code}); its stderr: ${log}`);
   });
   for (let tries = 0; tries < 300; tries++) {
     const up = await fetch(`http://127.0.0.1:${port}/health/live`).then(
@@ -76,9 +85,13 @@ export async function startServer(
   throw new Error(`${kind} did not start on port ${port}`);
 }
 
+const stopping = new WeakSet<ChildProcess>();
+
 export async function stopServer(child: ChildProcess): Promise<void> {
+  stopping.add(child);
+  const exited = once(child, 'exit');
   child.kill('SIGTERM');
-  await once(child, 'exit');
+  await exited;
 }
 
 export function peakRssMb(pid: number): number {
