@@ -333,7 +333,7 @@ describe('ApiExceptionFilter', () => {
     expect(new ApiExceptionFilter().render(lost).status).toBe(500);
   });
 
-  it('renders a framework 503 as service_unavailable (SPEC section 3)', () => {
+  it('renders a framework 503 as service_unavailable', () => {
     const reply = renderThrough(new HttpException('connection refused', 503));
 
     expect(reply.statusCode).toBe(503);

@@ -14,7 +14,7 @@ const fixed =
   () => ({ rule, params });
 
 /**
- * class-validator constraint names mapped to the contract's rule names (SPEC section 3). A
+ * class-validator constraint names mapped to the contract's rule names. A
  * constraint missing here is reported as rule `invalid`.
  */
 const RULES: Record<string, RuleOf> = {
