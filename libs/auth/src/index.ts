@@ -1,13 +1,9 @@
 export { AuthModule } from './auth.module';
 export type { Scope } from './scopes';
 export { Scopes } from './scopes.decorator';
-export { Public, RequiredScopes, routeAccess } from './access-metadata';
+export { Public, routeAccess } from './access-metadata';
 export type { RouteAccess } from './access-metadata';
 export { CurrentClient } from './authenticated-client';
 export type { AuthenticatedClient } from './authenticated-client';
-export { ScopesGuard } from './scopes.guard';
-export { BearerAuthGuard } from './bearer-auth.guard';
-export { TokenVerifier, InvalidTokenError } from './token-verifier';
 export { mintToken } from './token-minter';
 export type { TokenRequest } from './token-minter';
-export { loadOrCreateSecret } from './token-key';

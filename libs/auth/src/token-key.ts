@@ -11,7 +11,7 @@ export interface TokenKey {
   readonly algorithms: readonly string[];
 }
 
-export const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'] as const;
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'] as const;
 export const SYMMETRIC_ALGORITHM = 'HS256';
 
 export function resolveTokenKey(config: AuthKeyConfig): TokenKey {

@@ -78,8 +78,8 @@ export class AppConfig {
   }
 }
 
-export const GENERATED_SECRET_FILE = 'auth-secret';
-export const SQLITE_FILE = 'mis-jobs.sqlite';
+const GENERATED_SECRET_FILE = 'auth-secret';
+const SQLITE_FILE = 'mis-jobs.sqlite';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = parseEnvironment(env);

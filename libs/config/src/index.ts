@@ -1,4 +1,4 @@
-export { AppConfig, loadConfig, GENERATED_SECRET_FILE, SQLITE_FILE } from './app-config';
+export { AppConfig, loadConfig } from './app-config';
 export type {
   AuthConfig,
   AuthKeyConfig,

@@ -15,7 +15,7 @@ export interface FeatureTables {
 const TABLES = Symbol('featureTables');
 
 /** The module `DatabaseModule.forFeature` returns; one per library that owns tables. */
-export class FeatureTablesModule {}
+class FeatureTablesModule {}
 
 type TablesModule = DynamicModule & { [TABLES]: FeatureTables };
 type ModuleRef = NonNullable<DynamicModule['imports']>[number] | undefined;

@@ -11,9 +11,4 @@ export type { EntityClass, FeatureTables, MigrationClass } from './feature-table
 export { instantType, nowDefault } from './column-types';
 export { DatabaseSession } from './database-session';
 export { isDatabaseUnavailable, isUniqueViolation } from './unavailable-errors';
-export {
-  InstantColumn,
-  CreatedAtColumn,
-  UpdatedAtColumn,
-  useInstantTypeFor,
-} from './instant-column';
+export { InstantColumn, CreatedAtColumn, UpdatedAtColumn } from './instant-column';

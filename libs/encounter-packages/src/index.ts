@@ -1,11 +1,3 @@
 export { EncounterPackagesModule } from './encounter-packages.module';
-export { ENCOUNTER_SCOPES } from './scopes';
-export { ENCOUNTER_PACKAGE_JOB } from './encounter-package';
 export type { EncounterPackagePayload } from './encounter-package';
-export { EncounterPackageDto } from './dto/encounter-package.dto';
-export { checkClinicalRules } from './clinical-rules';
 export type { ClinicalFacts } from './clinical-rules';
-export { Visit } from './entities/visit.entity';
-export { Encounter } from './entities/encounter.entity';
-export { Condition } from './entities/condition.entity';
-export { Icd10Code } from './entities/icd10-code.entity';

@@ -41,7 +41,7 @@ export function requestUrl(request: FastifyRequest): string {
   return `${address.url}${path}`;
 }
 
-export function metaOf(request: FastifyRequest, code: number, data?: unknown): Meta {
+function metaOf(request: FastifyRequest, code: number, data?: unknown): Meta {
   return {
     code,
     url: requestUrl(request),

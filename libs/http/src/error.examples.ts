@@ -3,7 +3,7 @@ import { ErrorBody, InvalidEntry } from './envelope.schema';
 
 /** The example values of the OpenAPI document, built from what the service really answers. */
 
-export const EXAMPLE_REQUEST_ID = '1b9e0c52-2f5b-4a86-9d4e-0f8a3e5f4c21';
+const EXAMPLE_REQUEST_ID = '1b9e0c52-2f5b-4a86-9d4e-0f8a3e5f4c21';
 
 /** A named example of an answer (`summary` is required by `@ApiResponse`). */
 export interface NamedExample {

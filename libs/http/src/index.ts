@@ -1,7 +1,6 @@
 export { ApiException } from './api.exception';
 export { ApiExceptionFilter } from './api-exception.filter';
 export { UnavailableErrors } from './unavailable-errors';
-export { successEnvelope, errorEnvelope, requestUrl } from './envelope';
 export {
   ERROR_STATUS,
   ERROR_MESSAGES,
@@ -14,10 +13,8 @@ export type { EntryType, RuleParams, SuccessEnvelope } from './envelope.schema';
 export { createHttpAdapter } from './fastify-adapter';
 export type { HttpAdapterOptions } from './fastify-adapter';
 export { HttpConventionsModule } from './http-conventions.module';
-export { REQUEST_ID_HEADER } from './request-id';
-export { ApiValidationPipe } from './validation/api-validation.pipe';
 export { toInvalidEntries } from './validation/invalid-entries';
-export { buildOpenApiDocument, OPENAPI_JSON_PATH, OPENAPI_UI_PATH, setupOpenApi } from './openapi';
+export { OPENAPI_JSON_PATH, setupOpenApi } from './openapi';
 export {
   ApiErrorResponse,
   ApiErrorResponses,

@@ -11,7 +11,7 @@ import { BEARER_AUTH, documentEveryOperation } from './api-docs';
 import { ErrorBody, ErrorEnvelope, InvalidEntry, InvalidRule, Meta } from './envelope.schema';
 
 /** The Swagger UI; the JSON document is at `OPENAPI_JSON_PATH`. */
-export const OPENAPI_UI_PATH = '/api/docs';
+const OPENAPI_UI_PATH = '/api/docs';
 export const OPENAPI_JSON_PATH = `${OPENAPI_UI_PATH}-json`;
 
 /** The files of `swagger-ui-dist` the page loads, with their content types. */
@@ -54,7 +54,7 @@ const UI_INIT = `window.onload = function () {
 const documents = new WeakMap<NestFastifyApplication, OpenAPIObject>();
 
 /** Builds the OpenAPI 3 document of every route the application has. */
-export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('MIS jobs service')
     .setDescription(

@@ -54,7 +54,7 @@ export class ReferenceDto {
   identifier: IdentifierDto;
 }
 
-export const DIAGNOSIS_ROLES = ['primary', 'secondary', 'complication', 'comorbidity'] as const;
+const DIAGNOSIS_ROLES = ['primary', 'secondary', 'complication', 'comorbidity'] as const;
 
 class DiagnosisRoleCodingDto extends CodingDto {
   @ApiProperty({ enum: DIAGNOSIS_ROLES, example: 'primary' })

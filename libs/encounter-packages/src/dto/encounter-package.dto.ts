@@ -19,8 +19,8 @@ import {
 } from 'class-validator';
 import { CodeableConceptDto, DiagnosisRoleDto, ReferenceDto } from './codeable-concept.dto';
 
-export const ENCOUNTER_STATUSES = ['finished', 'entered_in_error'] as const;
-export const ENCOUNTER_CLASSES = ['AMB', 'INPATIENT', 'PHC'] as const;
+const ENCOUNTER_STATUSES = ['finished', 'entered_in_error'] as const;
+const ENCOUNTER_CLASSES = ['AMB', 'INPATIENT', 'PHC'] as const;
 export type EncounterClass = (typeof ENCOUNTER_CLASSES)[number];
 
 const ISO_8601 = { strict: true } as const;
