@@ -1,14 +1,22 @@
 import { DatabaseSession } from '@app/database';
-import { EXAMPLE_CANCEL, EXAMPLE_CLOSE, EXAMPLE_EPISODE, EXAMPLE_UPDATE } from '@app/episodes';
+import {
+  EpisodesService,
+  EXAMPLE_CANCEL,
+  EXAMPLE_CLOSE,
+  EXAMPLE_EPISODE,
+  EXAMPLE_UPDATE,
+} from '@app/episodes';
 import { JobWorker } from '@app/jobs';
 import { randomUUID } from 'node:crypto';
 import request, { Response } from 'supertest';
+import { packageWith } from '../../../test/support/encounter-package';
 import { startTestApp, TestApp } from '../../../test/support/test-app';
+import { EpisodesRepository } from '../src/episodes.repository';
 
 /**
  * Episodes of care end to end, on SQLite or on PostgreSQL (`TEST_DATABASE_URL`): every route, every
  * rule of its job alone with its exact entry, the state changes and the status history, the list,
- * the scopes, and another client's episodes.
+ * the scopes, another client's episodes, and encounters joining episodes.
  */
 
 const OWNER = 'mis-1';
@@ -780,5 +788,162 @@ describe('episodes of care, written through jobs', () => {
         );
       },
     );
+  });
+
+  describe('encounters join episodes', () => {
+    const episodeReference = (id: string) => ({
+      identifier: {
+        type: { coding: [{ system: 'eHealth/resources', code: 'episode' }] },
+        value: id,
+      },
+    });
+    const packageIn = (episodeId: string) =>
+      packageWith((pkg) => Object.assign(pkg.encounter, { episode: episodeReference(episodeId) }));
+    const submitPackage = (patientId: string, pkg: unknown, client = OWNER) =>
+      write('post', `/api/patients/${patientId}/encounter_package`, pkg, client);
+    const episodeRefused = (description: string) =>
+      validationFailed(invalid('$.encounter.episode.identifier.value', description));
+    const storedEpisodeOf = async (encounterId: string) =>
+      (
+        await t.app
+          .get(DatabaseSession)
+          .query<{ episode_id: string | null }>(
+            'SELECT "episode_id" FROM "encounters" WHERE "id" = :id',
+            {
+              id: encounterId,
+            },
+          )
+      )[0]?.episode_id;
+
+    it('an encounter in an active episode of the patient: stored with its episode, which can then not be cancelled', async () => {
+      const patientId = randomUUID();
+      const { id } = await created(patientId);
+      const pkg = packageIn(id);
+      const done = await submitPackage(patientId, pkg);
+      expect(done.status).toBe(303);
+      const encounter = await send('get', done.body.data.links[0].href).expect(200);
+      expect(encounter.body.data.episode).toEqual(episodeReference(id));
+      expect(await storedEpisodeOf(pkg.encounter.id)).toBe(id);
+
+      expect(
+        failure(await write('patch', `${episodeAt(patientId, id)}/actions/cancel`, EXAMPLE_CANCEL)),
+      ).toEqual(conflict('Episode can not be canceled while it has not canceled encounters'));
+      expect((await read(patientId, id)).status).toBe('active');
+      // Closing is not held back by its encounters.
+      await closed(patientId, id);
+      expect(
+        failure(await write('patch', `${episodeAt(patientId, id)}/actions/cancel`, EXAMPLE_CANCEL)),
+      ).toEqual(conflict('Episode can not be canceled while it has not canceled encounters'));
+    });
+
+    it('an encounter without an episode is stored without one', async () => {
+      const pkg = packageWith();
+      expect((await submitPackage(randomUUID(), pkg)).status).toBe(303);
+      expect(await storedEpisodeOf(pkg.encounter.id)).toBeNull();
+    });
+
+    it.each<[string, (patientId: string) => Promise<string>, string]>([
+      ['an unknown episode', async () => randomUUID(), 'Episode with such ID is not found'],
+      [
+        'another patient’s episode',
+        async () => (await created(randomUUID())).id,
+        'Episode with such ID is not found',
+      ],
+      [
+        'another client’s episode of the patient',
+        async (patientId) => {
+          const theirs = episodeWith((e) => (e.managing_organization.identifier.value = STRANGER));
+          expect((await write('post', episodesOf(patientId), theirs, STRANGER)).status).toBe(303);
+          return theirs.id;
+        },
+        'Episode with such ID is not found',
+      ],
+      [
+        'a closed episode',
+        async (patientId) => {
+          const { id } = await created(patientId);
+          await closed(patientId, id);
+          return id;
+        },
+        'Episode is not active',
+      ],
+      [
+        'a cancelled episode',
+        async (patientId) => {
+          const { id } = await created(patientId);
+          await cancelled(patientId, id);
+          return id;
+        },
+        'Episode is not active',
+      ],
+      [
+        'an episode managed by another legal entity',
+        async (patientId) => {
+          const { id } = await created(patientId);
+          await managedElsewhere(id);
+          return id;
+        },
+        "Managing_organization does not correspond to user's legal_entity",
+      ],
+    ])(
+      '%s: failed 422 at $.encounter.episode.identifier.value, nothing stored',
+      async (_, episodeFor, message) => {
+        const patientId = randomUUID();
+        const pkg = packageIn(await episodeFor(patientId));
+        expect(failure(await submitPackage(patientId, pkg))).toEqual(episodeRefused(message));
+        expect(await storedEpisodeOf(pkg.encounter.id)).toBeUndefined();
+      },
+    );
+
+    it('an episode closed after the check and before the encounter was stored: failed 422, nothing stored', async () => {
+      const patientId = randomUUID();
+      const { id } = await created(patientId);
+      await closed(patientId, id);
+      // The check saw it active; the completion finds it closed.
+      const spy = jest
+        .spyOn(t.app.get(EpisodesService), 'findForRecord')
+        .mockResolvedValueOnce({ status: 'active', managedByCaller: true });
+      try {
+        const pkg = packageIn(id);
+        expect(failure(await submitPackage(patientId, pkg))).toEqual(
+          episodeRefused('Episode is not active'),
+        );
+        expect(await storedEpisodeOf(pkg.encounter.id)).toBeUndefined();
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('an encounter joining after the cancel’s check and before its completion: the cancel fails 409', async () => {
+      const patientId = randomUUID();
+      const { id } = await created(patientId);
+      const repository = t.app.get(EpisodesRepository);
+      // The cancel's check counts none; meanwhile an encounter joins the episode.
+      const spy = jest.spyOn(repository, 'encounterCount').mockImplementationOnce(async () => {
+        expect((await submitPackage(patientId, packageIn(id))).status).toBe(303);
+        return 0;
+      });
+      try {
+        expect(
+          failure(
+            await write('patch', `${episodeAt(patientId, id)}/actions/cancel`, EXAMPLE_CANCEL),
+          ),
+        ).toEqual(conflict('Episode can not be canceled while it has not canceled encounters'));
+        const after = await read(patientId, id);
+        expect([after.status, after.status_history.length]).toEqual(['active', 1]);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('an encounter naming a malformed episode id: 422 at submission', async () => {
+      const pkg = packageIn('episode-1');
+      const res = await send('post', `/api/patients/${randomUUID()}/encounter_package`, pkg).expect(
+        422,
+      );
+      expect(res.body.error.invalid).toEqual([
+        expect.objectContaining({ entry: '$.encounter.episode.identifier.value' }),
+      ]);
+    });
   });
 });
