@@ -7,12 +7,11 @@ const reference = (code: string, value: string) => ({
   identifier: { type: { coding: [{ system: RESOURCES_SYSTEM, code }] }, value },
 });
 
-const reasonView = (reason: StatusReason | null): EpisodeStatusReasonView | undefined =>
-  reason ? { ...reason } : undefined;
+const reasonView = (reason: StatusReason): EpisodeStatusReasonView => ({ ...reason });
 
 /** The episode as the routes answer it, with its status history (oldest first). */
 export function toEpisodeView(episode: Episode, history: EpisodeStatusChange[]): EpisodeView {
-  const view: EpisodeView = {
+  return {
     id: episode.id,
     status: episode.status,
     type: { system: EPISODE_DICTIONARIES.types, code: episode.typeCode },
@@ -22,6 +21,11 @@ export function toEpisodeView(episode: Episode, history: EpisodeStatusChange[]):
     period: episode.periodEnd
       ? { start: episode.periodStart, end: episode.periodEnd }
       : { start: episode.periodStart },
+    ...(episode.statusReason ? { status_reason: reasonView(episode.statusReason) } : {}),
+    ...(episode.closingSummary !== null ? { closing_summary: episode.closingSummary } : {}),
+    ...(episode.explanatoryLetter !== null
+      ? { explanatory_letter: episode.explanatoryLetter }
+      : {}),
     status_history: history.map((change) => ({
       status: change.status,
       ...(change.statusReason ? { status_reason: reasonView(change.statusReason) } : {}),
@@ -31,8 +35,4 @@ export function toEpisodeView(episode: Episode, history: EpisodeStatusChange[]):
     inserted_at: episode.createdAt.toISOString(),
     updated_at: episode.updatedAt.toISOString(),
   };
-  if (episode.statusReason) view.status_reason = reasonView(episode.statusReason);
-  if (episode.closingSummary !== null) view.closing_summary = episode.closingSummary;
-  if (episode.explanatoryLetter !== null) view.explanatory_letter = episode.explanatoryLetter;
-  return view;
 }

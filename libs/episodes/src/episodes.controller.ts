@@ -147,7 +147,7 @@ export class EpisodesController {
   @Get()
   @Scopes(EPISODE_SCOPES.read)
   @ApiOperation({ summary: 'List the episodes of a patient' })
-  @AuditedRead('episode')
+  @AuditedRead('episodes')
   @ApiPatientIdParam()
   @ApiPagedResponse(EpisodeView, 'A page of the episodes, newest first, and where it sits.')
   @ApiErrorResponses(422)
