@@ -273,6 +273,42 @@ describe('episodes of care, written through jobs', () => {
       expect(await countJobs()).toBe(before);
     });
 
+    it.each<[string, (patientId: string, id: string) => [string, string, unknown]]>([
+      [
+        'a new name',
+        (p) => ['post', episodesOf(p), episodeWith((e) => (e.name = 'Diabetes\u0000'))],
+      ],
+      ['a changed name', (p, id) => ['patch', episodeAt(p, id), { name: '\u0000' }]],
+      [
+        'a closing summary',
+        (p, id) => [
+          'patch',
+          `${episodeAt(p, id)}/actions/close`,
+          { ...EXAMPLE_CLOSE, closing_summary: 'a\u0000b' },
+        ],
+      ],
+      [
+        'an explanatory letter',
+        (p, id) => [
+          'patch',
+          `${episodeAt(p, id)}/actions/cancel`,
+          { ...EXAMPLE_CANCEL, explanatory_letter: '\u0000' },
+        ],
+      ],
+    ])(
+      'text holding a NUL byte (%s) is 422 at submission, not a crashed job',
+      async (_, request) => {
+        const patientId = randomUUID();
+        const { id } = await created(patientId);
+        const [method, path, body] = request(patientId, id);
+        const res = await send(method, path, body);
+        expect(res.status).toBe(422);
+        expect(res.body.error.invalid).toEqual([
+          expect.objectContaining({ rules: [expect.objectContaining({ rule: 'format' })] }),
+        ]);
+      },
+    );
+
     it('the same body while its job is pending: 200 with the same job', async () => {
       const worker = t.app.get(JobWorker);
       await worker.stop();

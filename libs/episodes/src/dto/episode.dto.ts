@@ -11,6 +11,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
@@ -24,6 +25,11 @@ import { CareManagerDto, ManagingOrganizationDto } from './episode-references.dt
  */
 
 const DATE = { format: 'date', example: '2026-11-20' } as const;
+
+/** Free text is stored as text, which PostgreSQL refuses to hold a NUL character in. */
+// eslint-disable-next-line no-control-regex -- the NUL character is what it refuses
+const WITHOUT_NUL = /^[^\u0000]*$/;
+const NUL_MESSAGE = { message: '$property must not contain a NUL character' };
 
 export class EpisodeTypeDto {
   @IsIn(['eHealth/episode_types'])
@@ -64,6 +70,7 @@ export class CreateEpisodeDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(1000)
+  @Matches(WITHOUT_NUL, NUL_MESSAGE)
   name: string;
 
   @ApiProperty({
@@ -96,6 +103,7 @@ export class UpdateEpisodeDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(1000)
+  @Matches(WITHOUT_NUL, NUL_MESSAGE)
   name?: string;
 
   @IsOptional()
@@ -158,6 +166,7 @@ export class CloseEpisodeDto {
   @IsOptional()
   @IsString()
   @MaxLength(2000)
+  @Matches(WITHOUT_NUL, NUL_MESSAGE)
   closing_summary?: string;
 }
 
@@ -202,5 +211,6 @@ export class CancelEpisodeDto {
   @IsOptional()
   @IsString()
   @MaxLength(2000)
+  @Matches(WITHOUT_NUL, NUL_MESSAGE)
   explanatory_letter?: string;
 }
