@@ -38,7 +38,7 @@ module.exports = {
       name: 'no-test-code-in-production',
       severity: 'error',
       comment: 'Apps and libraries never import specs, end-to-end support or benchmarks.',
-      from: { path: '^(apps|libs)/', pathNot: '\\.spec\\.ts$' },
+      from: { path: '^(apps|libs)/', pathNot: ['\\.spec\\.ts$', '^libs/[^/]+/test/'] },
       to: { path: ['^test/', '^bench/', '\\.spec\\.ts$'] },
     },
   ],

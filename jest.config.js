@@ -1,4 +1,7 @@
-/** Unit specs live beside the code (`*.spec.ts`); end-to-end specs in `test/` (`*.e2e-spec.ts`). */
+/**
+ * Unit specs live beside the code (`*.spec.ts`); end-to-end specs in `test/` (`*.e2e-spec.ts`), and a
+ * feature library's own in its `test/` folder (`libs/<name>/test/*.e2e-spec.ts`).
+ */
 const shared = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   rootDir: '.',
@@ -27,7 +30,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/libs/*/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
   ],

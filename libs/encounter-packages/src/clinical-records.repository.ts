@@ -103,6 +103,7 @@ export class ClinicalRecordsRepository {
       patientId,
       clientId,
       visitId: pkg.encounter.visit.identifier.value,
+      episodeId: pkg.encounter.episode?.identifier.value ?? null,
       status: pkg.encounter.status,
       classCode: pkg.encounter.class.code,
       date: new Date(pkg.encounter.date),

@@ -1,21 +1,31 @@
+import { EPISODE_MESSAGES, EpisodeForRecord } from '@app/episodes';
 import { InvalidEntry } from '@app/http';
 import { EncounterPackageDto } from './dto/encounter-package.dto';
 
 /**
  * What the rules need to know beyond the package: the records this client stored for the patient
- * (another client's count as absent), and the dictionary.
+ * (another client's count as absent), the dictionary, and the episode the encounter names (null
+ * when this client has no such episode for the patient; absent when it names none).
  */
 export interface ClinicalFacts {
   storedVisitIds: ReadonlySet<string>;
   storedConditionIds: ReadonlySet<string>;
   knownIcd10Codes: ReadonlySet<string>;
+  episode?: EpisodeForRecord | null;
 }
+
+export const EPISODE_NOT_FOUND = 'Episode with such ID is not found';
+export const EPISODE_NOT_ACTIVE = 'Episode is not active';
 
 const violation = (entry: string, description: string): InvalidEntry => ({
   entry_type: 'json_data_property',
   entry,
   rules: [{ rule: 'invalid', params: [], description }],
 });
+
+/** The entry of a refused episode: the encounter names one it may not be stored in. */
+export const episodeViolation = (description: string): InvalidEntry =>
+  violation('$.encounter.episode.identifier.value', description);
 
 /**
  * The clinical rules of an encounter package, checked by its job: every violation, each as a
@@ -64,6 +74,18 @@ export function checkClinicalRules(
         'The visit must be the one in this package or a visit this client stored for this patient.',
       ),
     );
+  }
+
+  if (encounter.episode) {
+    const episodeRefusal =
+      facts.episode === null || facts.episode === undefined
+        ? EPISODE_NOT_FOUND
+        : facts.episode.status !== 'active'
+          ? EPISODE_NOT_ACTIVE
+          : !facts.episode.managedByCaller
+            ? EPISODE_MESSAGES.notManaged
+            : undefined;
+    if (episodeRefusal) invalid.push(episodeViolation(episodeRefusal));
   }
 
   const packageConditionIds = new Set(conditions.map((condition) => condition.id));

@@ -1,8 +1,9 @@
 import { isUniqueViolation } from '@app/database';
+import { EpisodesService } from '@app/episodes';
 import { JobContext, JobFailure, JobHandler, JobLink, JobOutcome } from '@app/jobs';
 import { Injectable } from '@nestjs/common';
 import { ClinicalRecordsRepository } from './clinical-records.repository';
-import { checkClinicalRules } from './clinical-rules';
+import { checkClinicalRules, EPISODE_NOT_ACTIVE, episodeViolation } from './clinical-rules';
 import { EncounterSettings } from './encounter-settings';
 import {
   conditionHref,
@@ -18,13 +19,18 @@ export class EncounterPackageJobs {
   constructor(
     private readonly records: ClinicalRecordsRepository,
     private readonly settings: EncounterSettings,
+    private readonly episodes: EpisodesService,
   ) {}
 
   @JobHandler(ENCOUNTER_PACKAGE_JOB)
   async create(job: JobContext<EncounterPackagePayload>): Promise<JobOutcome> {
     const { patient_id: patientId, package: pkg } = job.payload;
     const owner = { clientId: job.clientId, patientId };
-    const facts = await this.records.factsFor(owner, pkg);
+    const episodeId = pkg.encounter.episode?.identifier.value;
+    const facts = {
+      ...(await this.records.factsFor(owner, pkg)),
+      ...(episodeId ? { episode: await this.episodes.findForRecord(owner, episodeId) } : {}),
+    };
     const invalid = checkClinicalRules(pkg, facts, new Date(), this.settings.clockSkewMs);
     if (invalid.length > 0) throw JobFailure.validation(invalid);
 
@@ -46,6 +52,13 @@ export class EncounterPackageJobs {
         // Another package with the same ids committed between the check and now.
         if (isUniqueViolation(error)) throw JobFailure.conflict();
         throw error;
+      }
+      // The episode was closed or cancelled since the check: the encounter is not stored.
+      if (
+        episodeId &&
+        !(await this.episodes.addEncounter(manager, owner, episodeId, pkg.encounter.id))
+      ) {
+        throw JobFailure.validation([episodeViolation(EPISODE_NOT_ACTIVE)]);
       }
     });
   }

@@ -1,5 +1,5 @@
 import { applyDecorators, Type } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type {
   HeaderObject,
   OpenAPIObject,
@@ -11,6 +11,7 @@ import type {
 import { ErrorEnvelope, Meta } from './envelope.schema';
 import { ERROR_ANSWERS, NamedExample } from './error.examples';
 import { EXAMPLE_CLIENT_ID } from './example-client';
+import { Paging } from './paging.schema';
 
 /** The name of the bearer security scheme in the document. */
 export const BEARER_AUTH = 'bearer';
@@ -56,6 +57,31 @@ export function successEnvelopeSchema(
     required: ['data', 'meta'],
     properties: { data: schema, meta: { $ref: getSchemaPath(Meta) } },
   };
+}
+
+/** `{data: [entries], meta, paging}`: a page of a list (`PagedList`). */
+export function pagedEnvelopeSchema(entry: Type<unknown>): SchemaObject {
+  return {
+    type: 'object',
+    required: ['data', 'meta', 'paging'],
+    properties: {
+      data: { type: 'array', items: { $ref: getSchemaPath(entry) } },
+      meta: { $ref: getSchemaPath(Meta) },
+      paging: { $ref: getSchemaPath(Paging) },
+    },
+  };
+}
+
+/** Documents the 200 of a list route: a page of `entry` with its `paging`. */
+export function ApiPagedResponse(entry: Type<unknown>, description: string): MethodDecorator {
+  return applyDecorators(
+    ApiExtraModels(entry, Meta, Paging),
+    ApiOkResponse({
+      description,
+      schema: pagedEnvelopeSchema(entry),
+      headers: REQUEST_ID_RESPONSE_HEADER,
+    }),
+  );
 }
 
 export interface ErrorResponseDoc {

@@ -4,6 +4,7 @@ import { ServerResponse } from 'node:http';
 import { answerClientError, trackReceiving } from './client-errors';
 import { setPublicAddress, successEnvelope } from './envelope';
 import { parseJsonBodies } from './json-body';
+import { PagedList } from './paged-list';
 import { answerLateRequests } from './request-deadlines';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { setSecurityHeaders } from './security-headers';
@@ -26,7 +27,8 @@ const DEADLINE_CHECK_MS = 1_000;
 
 /**
  * Nest on Fastify, where what a handler returns is sent in the contract's envelope, `{data, meta}`
- * with the status the reply carries: no interceptor runs per request for it. Errors are enveloped
+ * with the status the reply carries (a `PagedList` as `{data, meta, paging}`): no interceptor runs
+ * per request for it. Errors are enveloped
  * by the shared filter; a route that writes the reply itself (`@Res()`) is left alone; an answer
  * already sent (the request timed out) is not sent again.
  */
@@ -41,6 +43,10 @@ class EnvelopingFastifyAdapter extends FastifyAdapter {
     }
     if (response.sent) return response;
     if (statusCode) void response.status(statusCode);
+    if (body instanceof PagedList) {
+      const envelope = successEnvelope(response.request, response.statusCode, body.entries);
+      return super.reply(response, { ...envelope, paging: body.paging });
+    }
     return super.reply(response, successEnvelope(response.request, response.statusCode, body));
   }
 }

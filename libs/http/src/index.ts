@@ -18,12 +18,17 @@ export { OPENAPI_JSON_PATH, setupOpenApi } from './openapi';
 export {
   ApiErrorResponse,
   ApiErrorResponses,
+  ApiPagedResponse,
   BEARER_AUTH,
   header,
   REQUEST_ID_RESPONSE_HEADER,
   REQUIRED_SCOPES_EXTENSION,
+  pagedEnvelopeSchema,
   successEnvelopeSchema,
 } from './api-docs';
+export { Paging } from './paging.schema';
+export { PageQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page-query.dto';
+export { PagedList } from './paged-list';
 export { errorExample, exampleEnvelope } from './error.examples';
 export { EXAMPLE_CLIENT_ID } from './example-client';
 export type { NamedExample } from './error.examples';

@@ -101,6 +101,18 @@ export class EncounterDto {
   @Type(() => ReferenceDto)
   visit: ReferenceDto;
 
+  @ApiPropertyOptional({
+    type: () => ReferenceDto,
+    description:
+      'The episode of care the encounter belongs to (`eHealth/resources` `episode`): an active ' +
+      'episode of this patient that this client manages.',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ReferenceDto)
+  episode?: ReferenceDto;
+
   @IsDefined()
   @IsObject()
   @ValidateNested()

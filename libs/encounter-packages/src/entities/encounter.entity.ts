@@ -9,6 +9,10 @@ export class Encounter extends PatientRecord {
   @Column({ name: 'visit_id', type: 'varchar', length: 36 })
   visitId: string;
 
+  /** The episode of care it belongs to, when it names one. */
+  @Column({ name: 'episode_id', type: 'varchar', length: 36, nullable: true })
+  episodeId: string | null;
+
   @Column({ type: 'varchar', length: 20 })
   status: string;
 
