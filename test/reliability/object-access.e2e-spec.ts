@@ -93,7 +93,7 @@ describe('object-level authorization: another client’s id answers as an unknow
     const scope = everyScope(t.app);
     tokens[OWNER] = await t.token({ client_id: OWNER, scope });
     tokens[STRANGER] = await t.token({ client_id: STRANGER, scope });
-  });
+  }, 60_000);
   afterAll(() => t.close(), 30_000);
 
   it('every documented route on an object: the owner reaches it, another client gets what an unknown id gets', async () => {
