@@ -1,4 +1,4 @@
-import { ClaimedJob, CycleResult, QueuedCompletion } from '../jobs.repository';
+import { ClaimedJob, CycleResult, QueuedCompletion } from './job-store';
 import { Dispatcher } from './dispatcher';
 
 const job = (id: string): ClaimedJob => ({

@@ -1,4 +1,4 @@
-import { ClaimedJob, CycleResult, QueuedCompletion } from '../jobs.repository';
+import { ClaimedJob, CycleResult, QueuedCompletion } from './job-store';
 
 /** The most completions one statement carries. */
 export const MAX_COMPLETIONS = 500;

@@ -10,20 +10,20 @@ import {
 } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { Dispatcher } from './dispatcher';
+import { EtaEstimator } from './eta-estimator';
+import { encodeFinished, finishedJobOf } from './finish-event';
+import { JobEvents } from './job-events';
+import { JobHandlerRegistry } from './job-handler.registry';
+import { JobOutcome, Persist } from './job-outcome';
 import {
   Claim,
   ClaimedJob,
   Completion,
   CycleResult,
-  JobsRepository,
+  JobStore,
   QueuedCompletion,
-} from '../jobs.repository';
-import { Dispatcher } from './dispatcher';
-import { EtaEstimator } from './eta-estimator';
-import { encodeFinished, FinishedJob } from './finish-event';
-import { FINISHED_CHANNEL, JobEvents } from './job-events';
-import { JobHandlerRegistry } from './job-handler.registry';
-import { JobOutcome, Persist } from './job-outcome';
+} from './job-store';
 import { judgeError, retryDelayMs } from './job-verdict';
 import { capStoredError } from './response-cap';
 import { WorkersRepository } from './workers.repository';
@@ -86,7 +86,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
 
   constructor(
     private readonly config: AppConfig,
-    private readonly jobs: JobsRepository,
+    private readonly store: JobStore,
     private readonly workers: WorkersRepository,
     private readonly handlers: JobHandlerRegistry,
     private readonly db: DatabaseSession,
@@ -160,7 +160,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     if (unstarted.length > 0) {
       await this.db
         .serialized(() =>
-          this.jobs.giveBack(
+          this.store.giveBack(
             unstarted.map((job) => ({ id: job.id, attempt: job.attempts })),
             new Date(),
           ),
@@ -184,7 +184,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       }
       run.abort.abort(new Error('worker shutting down'));
       await this.db
-        .serialized(() => this.jobs.reschedule(run.claim, now, now, 'released at shutdown', now))
+        .serialized(() => this.store.reschedule(run.claim, now, now, 'released at shutdown', now))
         .catch((error: Error) =>
           this.logger.warn(`Could not release ${run.claim.id}: ${error.message}`),
         );
@@ -207,28 +207,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private sendTurn(completions: QueuedCompletion[], limit: number): Promise<CycleResult> {
     const now = new Date();
     const leaseUntil = new Date(now.getTime() + this.config.jobs.leaseMs);
-    if (this.db.isPostgres) {
-      return this.jobs.completeAndClaim(
-        this.id,
-        completions,
-        limit,
-        leaseUntil,
-        now,
-        FINISHED_CHANNEL,
-      );
-    }
-    return this.db
-      .transaction((manager) =>
-        this.jobs.completeAndClaimLocally(manager, this.id, completions, limit, leaseUntil, now),
-      )
-      .then((result) => {
-        this.events.finishedHere(
-          completions
-            .filter(({ claim }) => result.finished.has(claim.id))
-            .map(({ claim, completion, eta }) => finishedJob(claim, completion, eta)),
-        );
-        return result;
-      });
+    return this.store.completeAndClaim(this.id, completions, limit, leaseUntil, now);
   }
 
   private launch(job: ClaimedJob): void {
@@ -332,11 +311,11 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       return;
     }
     await this.db.transaction(async (manager) => {
-      if (!(await this.jobs.complete(manager, claim, completion, new Date()))) {
+      if (!(await this.store.complete(manager, claim, completion, new Date()))) {
         throw new LeaseLost(claim);
       }
       await persist(manager);
-      await this.events.finished(claim.id, manager, finishedJob(claim, completion, job.eta));
+      await this.events.finished(claim.id, manager, finishedJobOf(claim, completion, job.eta));
     });
   }
 
@@ -367,7 +346,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       { ...jobFields(job, claim), outcome: 'retry', retry_at: runAt.toISOString() },
       `Job failed for now, retrying: ${reason}`,
     );
-    await this.db.serialized(() => this.jobs.reschedule(claim, runAt, eta, reason, now));
+    await this.db.serialized(() => this.store.reschedule(claim, runAt, eta, reason, now));
     // Nothing announces a job coming due: look again when it does.
     setTimeout(() => this.wake(), runAt.getTime() - now.getTime()).unref();
   }
@@ -430,7 +409,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     const until = new Date(Date.now() + this.config.jobs.leaseMs);
     try {
       const held = await this.db.serialized(() =>
-        this.jobs.renewLeases([...runs.map((run) => run.claim), ...queued], until),
+        this.store.renewLeases([...runs.map((run) => run.claim), ...queued], until),
       );
       for (const run of runs) {
         // Settled meanwhile (its completion committed): nothing to abort.
@@ -450,17 +429,6 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       .heartbeat(this.id, new Date())
       .catch((error: unknown) => this.logger.warn(`Heartbeat failed: ${describe(error)}`));
   }
-}
-
-/** The finish event of a completion, as a long poll receives it. */
-function finishedJob(claim: Claim, completion: Completion, eta: Date): FinishedJob {
-  return {
-    id: claim.id,
-    state: completion.state,
-    statusCode: completion.statusCode,
-    result: completion.result,
-    eta,
-  };
 }
 
 function jobFields(job: ClaimedJob, claim: Claim) {
