@@ -1,8 +1,8 @@
 import { DatabaseSession } from '@app/database';
 import { ApiException } from '@app/http';
-import { jobsEnqueued } from '@app/observability';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { jobsEnqueued } from './job-metrics';
 import { dedupeKeyOf } from './engine/dedupe-key';
 import { EtaEstimator } from './engine/eta-estimator';
 import { JobEvents } from './engine/job-events';

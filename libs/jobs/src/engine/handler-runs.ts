@@ -1,5 +1,5 @@
-import { jobDuration } from '@app/observability';
 import { Logger } from '@nestjs/common';
+import { jobDuration } from '../job-metrics';
 import { JobHandlerRegistry } from './job-handler.registry';
 import { JobOutcome } from './job-outcome';
 import { Claim, ClaimedJob } from './job-store';

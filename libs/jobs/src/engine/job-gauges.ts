@@ -1,5 +1,5 @@
-import { measureLiveWorkersWith, measureQueueWith, measureWaitersWith } from '@app/observability';
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { measureJobsWith } from '../job-metrics';
 import { JobStatistics } from '../job-statistics';
 import { JobWaiters } from './job-waiters';
 import { WorkersRepository } from './workers.repository';
@@ -14,8 +14,10 @@ export class JobGauges implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    measureQueueWith(() => this.statistics.queueSnapshot(new Date()));
-    measureWaitersWith(() => this.waiters.count);
-    measureLiveWorkersWith(() => this.workers.countLive(new Date()));
+    measureJobsWith({
+      queue: () => this.statistics.queueSnapshot(new Date()),
+      waiters: () => this.waiters.count,
+      liveWorkers: () => this.workers.countLive(new Date()),
+    });
   }
 }

@@ -1,8 +1,8 @@
 import { DatabaseSession } from '@app/database';
 import { internalErrorMessage } from '@app/http';
-import { jobsFinished, jobsRetried } from '@app/observability';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { jobsFinished, jobsRetried } from '../job-metrics';
 import { EtaEstimator } from './eta-estimator';
 import { encodeFinished, finishedJobOf } from './finish-event';
 import { JobEvents } from './job-events';

@@ -1,6 +1,5 @@
 import { AppConfig } from '@app/config';
 import { DatabaseSession } from '@app/database';
-import { leasesReclaimed } from '@app/observability';
 import {
   BeforeApplicationShutdown,
   Injectable,
@@ -9,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { leasesReclaimed } from '../job-metrics';
 import { Dispatcher } from './dispatcher';
 import { EtaEstimator } from './eta-estimator';
 import { HandlerRuns } from './handler-runs';
