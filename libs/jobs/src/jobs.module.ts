@@ -18,6 +18,7 @@ import { Job } from './job.entity';
 import { JobStatistics } from './job-statistics';
 import { CreateJobs1764300000000 } from './migrations/1764300000000-create-jobs';
 import { JobEngine1764310000000 } from './migrations/1764310000000-job-engine';
+import { EraseFinishedPayloads1764340000000 } from './migrations/1764340000000-erase-finished-payloads';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
@@ -72,7 +73,11 @@ const port = <T>(token: abstract new (...args: never[]) => T, of: (ports: Databa
   imports: [
     DatabaseModule.forFeature({
       entities: [Job],
-      migrations: [CreateJobs1764300000000, JobEngine1764310000000],
+      migrations: [
+        CreateJobs1764300000000,
+        JobEngine1764310000000,
+        EraseFinishedPayloads1764340000000,
+      ],
     }),
     AuthModule,
     DiscoveryModule,

@@ -46,6 +46,13 @@ export interface CycleResult {
 }
 
 /**
+ * The one final state that keeps its payload: a job that failed with an error may be run again by
+ * an operator. Finishing `processed` or `failed` erases the payload (the clinical data) and its
+ * dedupe key in the completing statement: the row keeps the job's answer, never what was sent.
+ */
+export const KEEPS_PAYLOAD: Completion['state'] = 'failed_with_error';
+
+/**
  * The engine's store: the statements a worker sends on the jobs table. Every write to a claimed
  * job is fenced by its attempt number, so a run that lost its lease changes nothing. One
  * implementation per database (`PostgresJobStore`, `SqliteJobStore`), chosen in `JobsModule`; the
@@ -77,7 +84,8 @@ export abstract class JobStore {
 
   /**
    * Finishes a job in the caller's transaction (with the handler's own writes), only when this run
-   * still holds it (the fencing token matches).
+   * still holds it (the fencing token matches). The payload goes unless the job keeps it
+   * (`KEEPS_PAYLOAD`).
    */
   async complete(
     manager: EntityManager,
@@ -88,12 +96,15 @@ export abstract class JobStore {
     const rows = await this.db.query<{ id: string }>(
       `UPDATE jobs
           SET state = :state, status_code = :statusCode, result = :result, last_error = :lastError,
+              payload = CASE WHEN :keepsPayload = 1 THEN payload END,
+              dedupe_key = CASE WHEN :keepsPayload = 1 THEN dedupe_key END,
               finished_at = :now, updated_at = :now, locked_until = NULL, locked_by = NULL
         WHERE id = :id AND attempts = :attempt AND state = 'running'
         RETURNING id`,
       {
         ...claim,
         state: completion.state,
+        keepsPayload: completion.state === KEEPS_PAYLOAD ? 1 : 0,
         statusCode: completion.statusCode,
         result: JSON.stringify(completion.result),
         lastError: completion.lastError ?? null,

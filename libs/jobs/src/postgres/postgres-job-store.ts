@@ -1,7 +1,14 @@
 import { DatabaseSession } from '@app/database';
 import { chunkEvents } from '../engine/finish-event';
 import { FINISHED_CHANNEL } from '../engine/job-events';
-import { Claim, ClaimedJob, CycleResult, JobStore, QueuedCompletion } from '../engine/job-store';
+import {
+  Claim,
+  ClaimedJob,
+  CycleResult,
+  JobStore,
+  KEEPS_PAYLOAD,
+  QueuedCompletion,
+} from '../engine/job-store';
 import { FINISHED_STATES } from '../job-state';
 
 const FINISHED = FINISHED_STATES.map((state) => `'${state}'`).join(', ');
@@ -19,7 +26,8 @@ export class PostgresJobStore extends JobStore {
     super(db);
     // Expired leases first, then waiting jobs oldest first: each read walks its partial index in
     // order and stops at `limit`, however long the queue. The finish events go as NOTIFY on
-    // `jobs_finished`, as few notifications as fit, sent on commit.
+    // `jobs_finished`, as few notifications as fit, sent on commit. A completion erases the
+    // payload unless the job keeps it (`KEEPS_PAYLOAD`).
     this.completeAndClaimStatement = db.prepare<Record<string, unknown>>(
       'jobs_complete_and_claim',
       `WITH v AS (
@@ -29,8 +37,10 @@ export class PostgresJobStore extends JobStore {
        done AS (
          UPDATE jobs
             SET state = v.state, status_code = v.status_code, result = v.result,
-                last_error = v.last_error, finished_at = :now, updated_at = :now,
-                locked_until = NULL, locked_by = NULL
+                last_error = v.last_error,
+                payload = CASE WHEN v.state = :keeps THEN jobs.payload END,
+                dedupe_key = CASE WHEN v.state = :keeps THEN jobs.dedupe_key END,
+                finished_at = :now, updated_at = :now, locked_until = NULL, locked_by = NULL
            FROM v
           WHERE jobs.id = v.id AND jobs.attempts = v.attempt AND jobs.state = 'running'
           RETURNING jobs.id, v.event, v.chunk),
@@ -86,6 +96,7 @@ export class PostgresJobStore extends JobStore {
       events,
       chunks: chunkEvents(events),
       channel: FINISHED_CHANNEL,
+      keeps: KEEPS_PAYLOAD,
       limit,
       leaseUntil,
       now,
