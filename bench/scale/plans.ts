@@ -13,7 +13,7 @@ const STATEMENTS: [string, string][] = [
     `SELECT * FROM jobs WHERE id = '${PROCESSED_JOB}' AND client_id = '${BENCH_CLIENT}' LIMIT 1`,
   ],
   [
-    'claim (PostgresJobStore.completeAndClaim)',
+    'claim (the claim part of PostgresJobStore.completeAndClaim)',
     `WITH expired AS (
             SELECT id, state FROM jobs WHERE state = 'running' AND locked_until < now()
              ORDER BY locked_until LIMIT 4 FOR UPDATE SKIP LOCKED),

@@ -67,11 +67,6 @@ export class Dispatcher {
     private readonly hooks: DispatcherHooks,
   ) {}
 
-  /** Slots in use: jobs running their handler (or settling in their own transaction). */
-  get busy(): number {
-    return this.held;
-  }
-
   /** Jobs claimed ahead, waiting for a slot. */
   get waiting(): readonly ClaimedJob[] {
     return this.queued;

@@ -24,11 +24,6 @@ export class EtaEstimator {
     return estimateEta(await this.currentSnapshot(now), type, now);
   }
 
-  /** Forgets the cached snapshot (after a change the next estimate must see). */
-  invalidate(): void {
-    this.snapshot = undefined;
-  }
-
   private currentSnapshot(now: Date): Promise<QueueSnapshot> {
     if (!this.snapshot || now.getTime() - this.snapshot.at > SNAPSHOT_TTL_MS) {
       const value = this.measure(now);

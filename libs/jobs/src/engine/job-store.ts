@@ -48,7 +48,7 @@ export interface CycleResult {
 /**
  * The one final state that keeps its payload: a job that failed with an error may be run again by
  * an operator. Finishing `processed` or `failed` erases the payload (the clinical data) and its
- * dedupe key in the completing statement: the row keeps the job's answer, never what was sent.
+ * dedupe key in the completing statement; the row keeps the job's answer.
  */
 export const KEEPS_PAYLOAD: Completion['state'] = 'failed_with_error';
 
