@@ -1,6 +1,6 @@
 /**
  * `EXPLAIN (ANALYZE, BUFFERS)` of the statements that must not grow with the table, as
- * `JobsRepository` sends them: the poll read by id and client, the claim of the next due job, and
+ * the stores send them: the poll read by id and client, the claim of the next due job, and
  * one retention batch. Writes run in a transaction that is rolled back.
  */
 import { Client } from 'pg';
@@ -13,7 +13,7 @@ const STATEMENTS: [string, string][] = [
     `SELECT * FROM jobs WHERE id = '${PROCESSED_JOB}' AND client_id = '${BENCH_CLIENT}' LIMIT 1`,
   ],
   [
-    'claim (JobsRepository.claimNextBatch)',
+    'claim (the claim part of PostgresJobStore.completeAndClaim)',
     `WITH expired AS (
             SELECT id, state FROM jobs WHERE state = 'running' AND locked_until < now()
              ORDER BY locked_until LIMIT 4 FOR UPDATE SKIP LOCKED),
@@ -29,7 +29,7 @@ const STATEMENTS: [string, string][] = [
       RETURNING jobs.*, due.state AS previous_state`,
   ],
   [
-    'retention batch (JobsRepository.deleteFinishedBefore)',
+    'retention batch (PostgresJobStore.deleteFinishedBefore)',
     `DELETE FROM jobs WHERE id = ANY(ARRAY(
        SELECT id FROM jobs
         WHERE state IN ('processed', 'failed', 'failed_with_error')

@@ -20,9 +20,12 @@ export {
 export type { JobState, PublicJobStatus } from './job-state';
 export { Job } from './job.entity';
 export { newJobId, isJobId } from './job-id';
-// For tests, tools and operations; modules use JobsService.
+// The database ports, for tools and tests that act as a worker; modules use JobsService.
 export { JobsRepository } from './jobs.repository';
-export type { JobStatus, NewJob } from './jobs.repository';
+export type { JobStatus, JobSubmission } from './jobs.repository';
+export { JobStore } from './engine/job-store';
+export type { Claim, ClaimedJob, Completion } from './engine/job-store';
+export { JobEvents, ALL_JOBS } from './engine/job-events';
 export { JobWorker } from './engine/job-worker';
 export { WorkersRepository, WORKER_LIVE_MS } from './engine/workers.repository';
 export { JobRetention } from './engine/job-retention';

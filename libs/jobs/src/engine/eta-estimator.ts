@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { JobsRepository } from '../jobs.repository';
+import { JobStatistics } from '../job-statistics';
 import { estimateEta, meanDurations, QueueSnapshot } from './eta';
 import { WORKER_LIVE_MS, WorkersRepository } from './workers.repository';
 
@@ -16,17 +16,12 @@ export class EtaEstimator {
   private snapshot: { at: number; value: Promise<QueueSnapshot> } | undefined;
 
   constructor(
-    private readonly jobs: JobsRepository,
+    private readonly statistics: JobStatistics,
     private readonly workers: WorkersRepository,
   ) {}
 
   async estimate(type: string, now: Date = new Date()): Promise<Date> {
     return estimateEta(await this.currentSnapshot(now), type, now);
-  }
-
-  /** Forgets the cached snapshot (after a change the next estimate must see). */
-  invalidate(): void {
-    this.snapshot = undefined;
   }
 
   private currentSnapshot(now: Date): Promise<QueueSnapshot> {
@@ -40,8 +35,11 @@ export class EtaEstimator {
 
   private async measure(now: Date): Promise<QueueSnapshot> {
     const [samples, pendingByType, capacity] = await Promise.all([
-      this.jobs.recentDurations(new Date(now.getTime() - DURATION_WINDOW_MS), DURATION_SAMPLES),
-      this.jobs.countPendingByType(),
+      this.statistics.recentDurations(
+        new Date(now.getTime() - DURATION_WINDOW_MS),
+        DURATION_SAMPLES,
+      ),
+      this.statistics.countPendingByType(),
       this.workers.capacitySince(new Date(now.getTime() - WORKER_LIVE_MS)),
     ]);
     const { byType, overall } = meanDurations(samples);
