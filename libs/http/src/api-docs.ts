@@ -9,6 +9,7 @@ import type {
   SchemaObject,
 } from '@nestjs/swagger';
 import { ErrorEnvelope, Meta } from './envelope.schema';
+import { Paging } from './paging';
 import { ERROR_ANSWERS, NamedExample } from './error.examples';
 import { EXAMPLE_CLIENT_ID } from './example-client';
 
@@ -55,6 +56,19 @@ export function successEnvelopeSchema(
     type: 'object',
     required: ['data', 'meta'],
     properties: { data: schema, meta: { $ref: getSchemaPath(Meta) } },
+  };
+}
+
+/** `{data: [items], meta, paging}`: one page of a list of this model. */
+export function pagedEnvelopeSchema(item: Type<unknown>): SchemaObject {
+  return {
+    type: 'object',
+    required: ['data', 'meta', 'paging'],
+    properties: {
+      data: { type: 'array', items: { $ref: getSchemaPath(item) } },
+      meta: { $ref: getSchemaPath(Meta) },
+      paging: { $ref: getSchemaPath(Paging) },
+    },
   };
 }
 

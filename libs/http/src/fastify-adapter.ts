@@ -4,6 +4,7 @@ import { ServerResponse } from 'node:http';
 import { answerClientError, trackReceiving } from './client-errors';
 import { setPublicAddress, successEnvelope } from './envelope';
 import { parseJsonBodies } from './json-body';
+import { PagedList } from './paging';
 import { answerLateRequests } from './request-deadlines';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { setSecurityHeaders } from './security-headers';
@@ -41,6 +42,11 @@ class EnvelopingFastifyAdapter extends FastifyAdapter {
     }
     if (response.sent) return response;
     if (statusCode) void response.status(statusCode);
+    if (body instanceof PagedList) {
+      // A list: `paging` beside `data` and `meta` (SPEC section 8).
+      const envelope = successEnvelope(response.request, response.statusCode, body.data);
+      return super.reply(response, { ...envelope, paging: body.paging });
+    }
     return super.reply(response, successEnvelope(response.request, response.statusCode, body));
   }
 }

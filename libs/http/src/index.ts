@@ -26,7 +26,16 @@ export {
   REQUEST_ID_RESPONSE_HEADER,
   REQUIRED_SCOPES_EXTENSION,
   successEnvelopeSchema,
+  pagedEnvelopeSchema,
 } from './api-docs';
+export {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  PageQuery,
+  PagedList,
+  Paging,
+  pageWindow,
+} from './paging';
 export { errorExample, exampleEnvelope } from './error.examples';
 export { EXAMPLE_CLIENT_ID } from './example-client';
 export type { NamedExample } from './error.examples';

@@ -9,6 +9,7 @@ import { ERROR_MESSAGES } from './error-type';
 import { allowDocsPage } from './security-headers';
 import { BEARER_AUTH, documentEveryOperation } from './api-docs';
 import { ErrorBody, ErrorEnvelope, InvalidEntry, InvalidRule, Meta } from './envelope.schema';
+import { Paging } from './paging';
 
 /** The Swagger UI; the JSON document is at `OPENAPI_JSON_PATH`. */
 export const OPENAPI_UI_PATH = '/api/docs';
@@ -76,7 +77,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
-    extraModels: [Meta, InvalidRule, InvalidEntry, ErrorBody, ErrorEnvelope],
+    extraModels: [Meta, InvalidRule, InvalidEntry, ErrorBody, ErrorEnvelope, Paging],
   });
   return refuseUnknownProperties(documentEveryOperation(document));
 }

@@ -79,7 +79,10 @@ export function expectContractAnswer(answer: Answer, asked: Asked): void {
   }
   const isError = answer.status >= 400;
   const keys = Object.keys(body).sort();
-  if (keys.join() !== (isError ? 'error,meta' : 'data,meta')) fail(`envelope keys ${keys.join()}`);
+  const expected = isError
+    ? ['error,meta']
+    : ['data,meta', ...(Array.isArray(body.data) ? ['data,meta,paging'] : [])];
+  if (!expected.includes(keys.join())) fail(`envelope keys ${keys.join()}`);
   const meta = body.meta as Record<string, unknown>;
   if (meta.code !== answer.status) fail(`meta.code ${String(meta.code)}`);
   if (meta.request_id !== requestId) fail('meta.request_id differs from the header');
