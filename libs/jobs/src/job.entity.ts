@@ -22,6 +22,7 @@ import { JobState } from './job-state';
   where: `"state" IN ('processed', 'failed', 'failed_with_error')`,
 })
 @Index('jobs_type_finished_at', ['type', 'finishedAt'], { where: `"finished_at" IS NOT NULL` })
+@Index('jobs_client_created_at', ['clientId', 'createdAt', 'id'])
 export class Job {
   @PrimaryColumn({ type: 'varchar', length: 21 })
   id: string;

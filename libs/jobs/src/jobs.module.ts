@@ -13,6 +13,7 @@ import { WorkersRepository } from './engine/workers.repository';
 import { Job } from './job.entity';
 import { CreateJobs1764300000000 } from './migrations/1764300000000-create-jobs';
 import { JobEngine1764310000000 } from './migrations/1764310000000-job-engine';
+import { JobList1764400000000 } from './migrations/1764400000000-job-list';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
@@ -25,7 +26,7 @@ import { JobsService } from './jobs.service';
   imports: [
     DatabaseModule.forFeature({
       entities: [Job],
-      migrations: [CreateJobs1764300000000, JobEngine1764310000000],
+      migrations: [CreateJobs1764300000000, JobEngine1764310000000, JobList1764400000000],
     }),
     AuthModule,
     DiscoveryModule,
