@@ -81,6 +81,9 @@ export interface CycleResult {
 
 const FINISHED = FINISHED_STATES.map((state) => `'${state}'`).join(', ');
 
+/** A claim's condition on the job's type: workers claim no job of a type an operator paused. */
+const UNPAUSED = 'NOT EXISTS (SELECT 1 FROM job_type_pauses p WHERE p.type = jobs.type)';
+
 /** The named queries on the jobs table; nothing else in the service touches it. */
 @Injectable()
 export class JobsRepository {
@@ -112,9 +115,10 @@ export class JobsRepository {
        expired AS (
          SELECT id, state FROM jobs
           WHERE state = 'running' AND locked_until < :now AND id <> ALL(:ids::varchar[])
+            AND ${UNPAUSED}
           ORDER BY locked_until LIMIT :limit FOR UPDATE SKIP LOCKED),
        waiting AS (
-         SELECT id, state FROM jobs WHERE state = 'waiting' AND run_at <= :now
+         SELECT id, state FROM jobs WHERE state = 'waiting' AND run_at <= :now AND ${UNPAUSED}
           ORDER BY run_at LIMIT :limit FOR UPDATE SKIP LOCKED),
        due AS (SELECT * FROM expired UNION ALL SELECT * FROM waiting LIMIT :limit),
        claimed AS (
@@ -314,9 +318,11 @@ export class JobsRepository {
       const claimed = await this.db.query<Record<string, unknown>>(
         `WITH expired AS (
                 SELECT id, state FROM jobs WHERE state = 'running' AND locked_until < :now
+                   AND ${UNPAUSED}
                  ORDER BY locked_until LIMIT :limit FOR UPDATE SKIP LOCKED),
               waiting AS (
                 SELECT id, state FROM jobs WHERE state = 'waiting' AND run_at <= :now
+                   AND ${UNPAUSED}
                  ORDER BY run_at LIMIT :limit FOR UPDATE SKIP LOCKED),
               due AS (SELECT * FROM expired UNION ALL SELECT * FROM waiting LIMIT :limit)
          ${claim} FROM due
@@ -332,7 +338,8 @@ export class JobsRepository {
     // One writer at a time on SQLite (the caller holds the write lock): read, then claim.
     const found = await this.db.query<{ id: string; state: string }>(
       `SELECT id, state FROM jobs
-        WHERE (state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now)
+        WHERE ((state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now))
+          AND ${UNPAUSED}
         ORDER BY run_at
         LIMIT :limit`,
       parameters,
@@ -453,7 +460,8 @@ export class JobsRepository {
     const parameters = { workerId, leaseUntil, now, limit };
     const found = await this.db.query<{ id: string; state: string }>(
       `SELECT id, state FROM jobs
-        WHERE (state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now)
+        WHERE ((state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now))
+          AND ${UNPAUSED}
         ORDER BY run_at
         LIMIT :limit`,
       parameters,
@@ -550,6 +558,12 @@ export class JobsRepository {
       { cutoff, limit },
     );
     return rows.length;
+  }
+
+  /** The job types an operator paused. */
+  async pausedTypes(): Promise<Set<string>> {
+    const rows = await this.db.query<{ type: string }>('SELECT type FROM job_type_pauses', {});
+    return new Set(rows.map((row) => row.type));
   }
 
   /** Pending jobs by type: the work queued ahead of a new job. */

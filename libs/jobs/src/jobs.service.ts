@@ -121,6 +121,11 @@ export class JobsService {
     return PagedList.of(rows.map(presentListItem), query, total);
   }
 
+  /** The job types this application has handlers for. */
+  get jobTypes(): string[] {
+    return this.handlers.types();
+  }
+
   /** Whether the process is shutting down (held polls answer at once, and close their connection). */
   get isClosing(): boolean {
     return this.waiters.isClosing;
