@@ -55,6 +55,13 @@ export class Job {
   @Column({ type: 'integer', default: 0 })
   attempts: number;
 
+  /**
+   * Claims made before an operator's last retry of this job (`failed_with_error` run again): its
+   * attempt budget (`JOB_MAX_ATTEMPTS`) counts the claims after it; `attempts` never goes back.
+   */
+  @Column({ name: 'attempt_base', type: 'integer', default: 0 })
+  attemptBase: number;
+
   /** When a waiting job may be claimed (later than now while it backs off after a transient error). */
   @InstantColumn({ name: 'run_at', default: () => 'CURRENT_TIMESTAMP' })
   runAt: Date;

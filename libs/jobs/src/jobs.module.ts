@@ -15,6 +15,7 @@ import { CreateJobs1764300000000 } from './migrations/1764300000000-create-jobs'
 import { JobEngine1764310000000 } from './migrations/1764310000000-job-engine';
 import { JobList1764400000000 } from './migrations/1764400000000-job-list';
 import { JobTypePauses1764410000000 } from './migrations/1764410000000-job-type-pauses';
+import { JobRetries1764420000000 } from './migrations/1764420000000-job-retries';
 import { JobTypePause } from './job-type-pause.entity';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
@@ -33,6 +34,7 @@ import { JobsService } from './jobs.service';
         JobEngine1764310000000,
         JobList1764400000000,
         JobTypePauses1764410000000,
+        JobRetries1764420000000,
       ],
     }),
     AuthModule,

@@ -69,6 +69,8 @@ export interface ClaimedJob {
   payload: Record<string, unknown>;
   /** The claim's number: the fencing token its completion presents. */
   attempts: number;
+  /** Claims made before an operator's last retry: the attempt budget counts the claims after. */
+  attemptBase: number;
   eta: Date;
 }
 
@@ -128,12 +130,12 @@ export class JobsRepository {
            FROM due
           WHERE jobs.id = due.id
           RETURNING jobs.id, jobs.type, jobs.client_id, jobs.payload, jobs.attempts,
-                    (extract(epoch FROM jobs.eta) * 1000)::float8 AS eta_ms,
+                    jobs.attempt_base, (extract(epoch FROM jobs.eta) * 1000)::float8 AS eta_ms,
                     due.state AS previous_state)
        SELECT NULL AS finished, NULL AS announced, c.* FROM claimed c
        UNION ALL
        SELECT (SELECT string_agg(id, ',') FROM done), (SELECT count(*) FROM announced),
-              NULL, NULL, NULL, NULL, NULL, NULL, NULL`,
+              NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL`,
     );
     this.insertAnnouncedStatement = db.prepare<{ id: string }>(
       'jobs_insert_announced',
@@ -432,6 +434,7 @@ export class JobsRepository {
         clientId: row.client_id as string,
         payload: JSON.parse(row.payload as string) as Record<string, unknown>,
         attempts: row.attempts as number,
+        attemptBase: row.attempt_base as number,
         eta: new Date(row.eta_ms as number),
       });
       if (row.previous_state === 'running') reclaimed += 1;
@@ -473,7 +476,7 @@ export class JobsRepository {
           SET state = 'running', attempts = attempts + 1, locked_until = :leaseUntil,
               locked_by = :workerId, started_at = :now, updated_at = :now
         WHERE id IN (:...ids)
-        RETURNING id, type, client_id, payload, attempts, eta`,
+        RETURNING id, type, client_id, payload, attempts, attempt_base, eta`,
       { ...parameters, ids: found.map((row) => row.id) },
       manager,
     );
@@ -483,6 +486,7 @@ export class JobsRepository {
       clientId: row.client_id as string,
       payload: JSON.parse(row.payload as string) as Record<string, unknown>,
       attempts: Number(row.attempts),
+      attemptBase: Number(row.attempt_base),
       eta: this.db.fromDatabase(row.eta)!,
     }));
     return { finished, jobs, reclaimed: found.filter((row) => row.state === 'running').length };
@@ -631,6 +635,7 @@ export class JobsRepository {
       result: null,
       dedupeKey: null,
       attempts: 0,
+      attemptBase: 0,
       runAt: now,
       lockedUntil: null,
       lockedBy: null,
