@@ -16,6 +16,8 @@ export {
   FINISHED_STATES,
   isPending,
   publicStatusOf,
+  PUBLIC_JOB_STATUSES,
+  statesOf,
 } from './job-state';
 export type { JobState, PublicJobStatus } from './job-state';
 export { Job } from './job.entity';
