@@ -1,4 +1,5 @@
 import { EncounterPackagesModule } from '@app/encounter-packages';
+import { JobAdminModule } from '@app/job-admin';
 
 /**
  * The feature modules of the service, in one list the API and the worker share: the API serves
@@ -6,4 +7,4 @@ import { EncounterPackagesModule } from '@app/encounter-packages';
  * declares its entities and migrations with `DatabaseModule.forFeature`). A new module is one
  * line here.
  */
-export const FEATURE_MODULES = [EncounterPackagesModule];
+export const FEATURE_MODULES = [JobAdminModule, EncounterPackagesModule];

@@ -40,3 +40,4 @@ export { errorExample, exampleEnvelope } from './error.examples';
 export { EXAMPLE_CLIENT_ID } from './example-client';
 export type { NamedExample } from './error.examples';
 export { preferredWaitSeconds, MAX_WAIT_SECONDS } from './prefer-wait';
+export { contentSecurityPolicy } from './security-headers';
