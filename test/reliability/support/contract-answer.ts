@@ -20,9 +20,10 @@ export interface Asked {
 
 /**
  * Routes whose successful answer is a document rather than an envelope: the OpenAPI JSON, the
- * Swagger UI and its assets, and the Prometheus text. Their errors are still enveloped.
+ * Swagger UI and its assets, the operators' console (its page and bundle), and the Prometheus
+ * text. Their errors are still enveloped.
  */
-const DOCUMENT_ROUTES = /^\/(api\/docs(-json)?(\/.*)?|metrics)$/;
+const DOCUMENT_ROUTES = /^\/(api\/docs(-json)?(\/.*)?|admin(\/.*)?|metrics)$/;
 
 /** The SPEC's request id rule: 20 to 200 visible ASCII characters are echoed, others replaced. */
 const ACCEPTED_REQUEST_ID = /^[\x21-\x7e]{20,200}$/;
