@@ -123,6 +123,7 @@ describe('GET /api/jobs: the caller’s own jobs (SPEC section 8)', () => {
     ['status=waiting', 'status', 'inclusion'],
     ['inserted_from=yesterday', 'inserted_from', 'datetime'],
     ['colour=red', 'colour', 'schema'],
+    ['type=a%00b', 'type', 'format'],
   ])('refuses %s with 422 naming the query parameter', async (query, entry, rule) => {
     const res = await list(`?${query}`).expect(422);
     expect(res.body.error.invalid).toEqual([

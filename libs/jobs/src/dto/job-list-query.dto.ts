@@ -1,7 +1,10 @@
 import { PageQuery } from '@app/http';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PUBLIC_JOB_STATUSES, PublicJobStatus } from '../job-state';
+
+/** What a job type's name may hold: visible ASCII. */
+export const JOB_TYPE_PATTERN = /^[\x21-\x7e]+$/;
 
 /** The filters of `GET /api/jobs`, with its paging. */
 export class JobListQuery extends PageQuery {
@@ -11,11 +14,17 @@ export class JobListQuery extends PageQuery {
   @IsIn(PUBLIC_JOB_STATUSES)
   status?: PublicJobStatus;
 
-  /** Only jobs of this type. */
-  @ApiProperty({ required: false, maxLength: 100, example: 'encounter_package.create' })
+  /** Only jobs of this type (a job type is visible ASCII). */
+  @ApiProperty({
+    required: false,
+    maxLength: 100,
+    pattern: JOB_TYPE_PATTERN.source,
+    example: 'encounter_package.create',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @Matches(JOB_TYPE_PATTERN)
   type?: string;
 
   /** Only jobs submitted at or after this instant (ISO 8601). */
