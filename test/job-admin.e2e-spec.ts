@@ -227,6 +227,11 @@ describe('the operator API under /api/admin (scope job:admin)', () => {
 
     await as(operator).post('/api/admin/queues/no.such.type/actions/pause').expect(404);
     await as(operator).post('/api/admin/queues/no.such.type/actions/resume').expect(404);
+    // Values no job type or client id holds are refused before any query (PostgreSQL refuses NUL).
+    await as(operator).post('/api/admin/queues/a%00b/actions/resume').expect(404);
+    await as(operator).post('/api/admin/queues/a%00b/actions/pause').expect(404);
+    await as(operator).get('/api/admin/jobs?type=a%00b').expect(422);
+    await as(operator).get('/api/admin/jobs?client_id=a%00b').expect(422);
     const actions = (await as(operator).get('/api/admin/audit?page_size=2').expect(200)).body;
     expect(actions.data.map((entry: { action: string }) => entry.action)).toEqual([
       'queue.resume',

@@ -5,11 +5,13 @@ import {
   isJobId,
   JOB_NOT_FOUND,
   JobEvents,
+  JOB_TYPE_PATTERN,
   JobsService,
   statesOf,
   WORKER_LIVE_MS,
 } from '@app/jobs';
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { OperatorActionQuery, OperatorJobQuery } from './dto/operator-queries.dto';
 import {
   JobTypePauseState,
@@ -173,6 +175,9 @@ export class JobAdminService {
 
   /** Lets workers claim a paused type's jobs again; they get a real eta. */
   async resume(type: string, operator: Operator): Promise<JobTypePauseState> {
+    if (!JOB_TYPE_PATTERN.test(type) || type.length > 100) {
+      throw ApiException.notFound(JOB_TYPE_NOT_FOUND);
+    }
     const now = new Date();
     await this.db.transaction(async (manager) => {
       // A paused type resumes even when this version has no handler for it any more.
@@ -199,7 +204,7 @@ export class JobAdminService {
   }
 
   private audit(
-    manager: Parameters<OperatorActionsRepository['record']>[0],
+    manager: EntityManager,
     operator: Operator,
     action: OperatorActionName,
     target: string,

@@ -1,7 +1,10 @@
 import { PageQuery } from '@app/http';
-import { PUBLIC_JOB_STATUSES, PublicJobStatus } from '@app/jobs';
+import { JOB_TYPE_PATTERN, PUBLIC_JOB_STATUSES, PublicJobStatus } from '@app/jobs';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+/** A client id as tokens carry it: no control characters. */
+const CLIENT_ID_PATTERN = /^[^\x00-\x1f\x7f]+$/;
 
 /** The filters of `GET /api/admin/jobs`, with its paging. */
 export class OperatorJobQuery extends PageQuery {
@@ -12,17 +15,29 @@ export class OperatorJobQuery extends PageQuery {
   status?: PublicJobStatus;
 
   /** Only jobs of this type. */
-  @ApiProperty({ required: false, maxLength: 100, example: 'encounter_package.create' })
+  @ApiProperty({
+    required: false,
+    maxLength: 100,
+    pattern: JOB_TYPE_PATTERN.source,
+    example: 'encounter_package.create',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @Matches(JOB_TYPE_PATTERN)
   type?: string;
 
-  /** Only jobs of this client. */
-  @ApiProperty({ required: false, maxLength: 200, example: 'mis-1' })
+  /** Only jobs of this client (no control characters). */
+  @ApiProperty({
+    required: false,
+    maxLength: 200,
+    pattern: CLIENT_ID_PATTERN.source,
+    example: 'mis-1',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @Matches(CLIENT_ID_PATTERN)
   client_id?: string;
 }
 
