@@ -4,7 +4,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 /** A client id as tokens carry it: no control characters. */
-const CLIENT_ID_PATTERN = /^[^\x00-\x1f\x7f]+$/;
+const CLIENT_ID_PATTERN = /^\P{Cc}+$/u;
 
 /** The filters of `GET /api/admin/jobs`, with its paging. */
 export class OperatorJobQuery extends PageQuery {
