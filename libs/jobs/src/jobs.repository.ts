@@ -83,8 +83,13 @@ export interface CycleResult {
 
 const FINISHED = FINISHED_STATES.map((state) => `'${state}'`).join(', ');
 
-/** A claim's condition on the job's type: workers claim no job of a type an operator paused. */
-const UNPAUSED = 'NOT EXISTS (SELECT 1 FROM job_type_pauses p WHERE p.type = jobs.type)';
+/**
+ * A claim's condition on the job's type: workers claim no job of a type an operator paused.
+ * `NOT IN` is a filter on the claim's ordered index walk (a hashed subplan on PostgreSQL), so a
+ * claim still stops after `limit` jobs; `NOT EXISTS` would become an anti-join that reads every
+ * due job and sorts them.
+ */
+const UNPAUSED = 'type NOT IN (SELECT type FROM job_type_pauses)';
 
 /** The named queries on the jobs table; nothing else in the service touches it. */
 @Injectable()
