@@ -23,6 +23,9 @@ import { JobState } from './job-state';
 })
 @Index('jobs_type_finished_at', ['type', 'finishedAt'], { where: `"finished_at" IS NOT NULL` })
 @Index('jobs_client_created_at', ['clientId', 'createdAt', 'id'])
+@Index('jobs_failed_with_error_created_at', ['createdAt', 'id'], {
+  where: `"state" = 'failed_with_error'`,
+})
 export class Job {
   @PrimaryColumn({ type: 'varchar', length: 21 })
   id: string;

@@ -16,6 +16,7 @@ import { JobEngine1764310000000 } from './migrations/1764310000000-job-engine';
 import { JobList1764400000000 } from './migrations/1764400000000-job-list';
 import { JobTypePauses1764410000000 } from './migrations/1764410000000-job-type-pauses';
 import { JobRetries1764420000000 } from './migrations/1764420000000-job-retries';
+import { FailedWithErrorIndex1764440000000 } from './migrations/1764440000000-failed-with-error-index';
 import { JobTypePause } from './job-type-pause.entity';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
@@ -35,6 +36,7 @@ import { JobsService } from './jobs.service';
         JobList1764400000000,
         JobTypePauses1764410000000,
         JobRetries1764420000000,
+        FailedWithErrorIndex1764440000000,
       ],
     }),
     AuthModule,
