@@ -37,28 +37,39 @@ export interface LiveWorkerRow {
 export class QueuesRepository {
   constructor(private readonly db: DatabaseSession) {}
 
-  /** Waiting jobs due now, running ones, and waiting ones backing off until later, by type. */
+  /**
+   * Waiting jobs due now, running ones, and waiting ones backing off until later, by type. One
+   * read per state, so each walks that state's own partial index (`jobs_waiting_run_at`,
+   * `jobs_running_locked_until`) rather than the table.
+   */
   async pendingByType(now: Date): Promise<Map<string, PendingCounts>> {
     const rows = await this.db.query<Record<string, unknown>>(
-      `SELECT type,
-              SUM(CASE WHEN state = 'waiting' AND run_at <= :now THEN 1 ELSE 0 END) AS waiting,
-              SUM(CASE WHEN state = 'running' THEN 1 ELSE 0 END) AS running,
-              SUM(CASE WHEN state = 'waiting' AND run_at > :now THEN 1 ELSE 0 END) AS later,
-              MIN(CASE WHEN state = 'waiting' THEN created_at END) AS oldest
-         FROM jobs WHERE state IN ('waiting', 'running') GROUP BY type`,
+      `SELECT type, 'waiting' AS state, COUNT(*) AS total,
+              SUM(CASE WHEN run_at <= :now THEN 1 ELSE 0 END) AS due, MIN(created_at) AS oldest
+         FROM jobs WHERE state = 'waiting' GROUP BY type
+       UNION ALL
+       SELECT type, 'running', COUNT(*), 0, NULL FROM jobs WHERE state = 'running' GROUP BY type`,
       { now },
     );
-    return new Map(
-      rows.map((row) => [
-        row.type as string,
-        {
-          waiting: Number(row.waiting),
-          running: Number(row.running),
-          retryScheduled: Number(row.later),
-          oldestWaitingAt: this.db.fromDatabase(row.oldest),
-        },
-      ]),
-    );
+    const pending = new Map<string, PendingCounts>();
+    for (const row of rows) {
+      const type = row.type as string;
+      const counts = pending.get(type) ?? {
+        waiting: 0,
+        running: 0,
+        retryScheduled: 0,
+        oldestWaitingAt: null,
+      };
+      if (row.state === 'running') {
+        counts.running = Number(row.total);
+      } else {
+        counts.waiting = Number(row.due);
+        counts.retryScheduled = Number(row.total) - Number(row.due);
+        counts.oldestWaitingAt = this.db.fromDatabase(row.oldest);
+      }
+      pending.set(type, counts);
+    }
+    return pending;
   }
 
   async failedWithErrorSince(since: Date): Promise<Map<string, number>> {
