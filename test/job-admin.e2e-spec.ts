@@ -241,6 +241,16 @@ describe('the operator API under /api/admin (scope job:admin)', () => {
   });
 
   it('counts the queues as they are: crashes of the last day, the last hour’s pace and durations', async () => {
+    // A job written finished without ever running (no start, no finish time) counts in no pace.
+    await t.jobs.insert({
+      type: 'test.crash',
+      clientId: 'mis-1',
+      payload: {},
+      eta: new Date(),
+      state: 'processed',
+      statusCode: 200,
+      result: { kind: 'data', response_data: {} },
+    });
     const crashed = await enqueue('test.crash', { n: 'count' });
     await finished(crashed.job.id);
     const overview = (await as(operator).get('/api/admin/queues').expect(200)).body.data;

@@ -5,9 +5,11 @@ import { EntityManager } from 'typeorm';
 
 /**
  * Jobs finished since `:since`. A finished job is not updated again, so its `updated_at` is its
- * `finished_at`: the condition walks `jobs_finished_updated_at` rather than the whole table.
+ * `finished_at`: the condition walks `jobs_finished_updated_at` rather than the whole table. A job
+ * written finished without a run (an import, a test) has no `finished_at` and is left out.
  */
-const FINISHED_SINCE = `state IN ('processed', 'failed', 'failed_with_error') AND updated_at > :since`;
+const FINISHED_SINCE = `state IN ('processed', 'failed', 'failed_with_error') AND updated_at > :since
+  AND finished_at IS NOT NULL`;
 
 /** How many recent runs the duration percentiles are taken from, at most. */
 export const DURATION_SAMPLE = 5_000;
