@@ -13,6 +13,11 @@ import { WorkersRepository } from './engine/workers.repository';
 import { Job } from './job.entity';
 import { CreateJobs1764300000000 } from './migrations/1764300000000-create-jobs';
 import { JobEngine1764310000000 } from './migrations/1764310000000-job-engine';
+import { JobList1764400000000 } from './migrations/1764400000000-job-list';
+import { JobTypePauses1764410000000 } from './migrations/1764410000000-job-type-pauses';
+import { JobRetries1764420000000 } from './migrations/1764420000000-job-retries';
+import { FailedWithErrorIndex1764440000000 } from './migrations/1764440000000-failed-with-error-index';
+import { JobTypePause } from './job-type-pause.entity';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
@@ -24,8 +29,15 @@ import { JobsService } from './jobs.service';
 @Module({
   imports: [
     DatabaseModule.forFeature({
-      entities: [Job],
-      migrations: [CreateJobs1764300000000, JobEngine1764310000000],
+      entities: [Job, JobTypePause],
+      migrations: [
+        CreateJobs1764300000000,
+        JobEngine1764310000000,
+        JobList1764400000000,
+        JobTypePauses1764410000000,
+        JobRetries1764420000000,
+        FailedWithErrorIndex1764440000000,
+      ],
     }),
     AuthModule,
     DiscoveryModule,
@@ -43,6 +55,6 @@ import { JobsService } from './jobs.service';
     JobRetention,
     JobGauges,
   ],
-  exports: [JobsService, JobWorker, WorkersRepository],
+  exports: [JobsService, JobWorker, WorkersRepository, EtaEstimator, JobEvents],
 })
 export class JobsModule {}

@@ -31,6 +31,20 @@ interface StatusRow {
   eta: unknown;
 }
 
+/** Which of a client's jobs `GET /api/jobs` lists. */
+export interface JobListFilter {
+  states?: readonly JobState[];
+  type?: string;
+  insertedFrom?: Date;
+  insertedTo?: Date;
+}
+
+/** A job as the list shows it: never its payload or result. */
+export type JobListRow = Pick<
+  Job,
+  'id' | 'type' | 'state' | 'statusCode' | 'createdAt' | 'updatedAt'
+>;
+
 /** A claimed job's identity and fencing token. */
 export interface Claim {
   id: string;
@@ -55,6 +69,8 @@ export interface ClaimedJob {
   payload: Record<string, unknown>;
   /** The claim's number: the fencing token its completion presents. */
   attempts: number;
+  /** Claims made before an operator's last retry: the attempt budget counts the claims after. */
+  attemptBase: number;
   eta: Date;
 }
 
@@ -66,6 +82,14 @@ export interface CycleResult {
 }
 
 const FINISHED = FINISHED_STATES.map((state) => `'${state}'`).join(', ');
+
+/**
+ * A claim's condition on the job's type: workers claim no job of a type an operator paused.
+ * `NOT IN` is a filter on the claim's ordered index walk (a hashed subplan on PostgreSQL), so a
+ * claim still stops after `limit` jobs; `NOT EXISTS` would become an anti-join that reads every
+ * due job and sorts them.
+ */
+const UNPAUSED = 'type NOT IN (SELECT type FROM job_type_pauses)';
 
 /** The named queries on the jobs table; nothing else in the service touches it. */
 @Injectable()
@@ -98,9 +122,10 @@ export class JobsRepository {
        expired AS (
          SELECT id, state FROM jobs
           WHERE state = 'running' AND locked_until < :now AND id <> ALL(:ids::varchar[])
+            AND ${UNPAUSED}
           ORDER BY locked_until LIMIT :limit FOR UPDATE SKIP LOCKED),
        waiting AS (
-         SELECT id, state FROM jobs WHERE state = 'waiting' AND run_at <= :now
+         SELECT id, state FROM jobs WHERE state = 'waiting' AND run_at <= :now AND ${UNPAUSED}
           ORDER BY run_at LIMIT :limit FOR UPDATE SKIP LOCKED),
        due AS (SELECT * FROM expired UNION ALL SELECT * FROM waiting LIMIT :limit),
        claimed AS (
@@ -110,12 +135,12 @@ export class JobsRepository {
            FROM due
           WHERE jobs.id = due.id
           RETURNING jobs.id, jobs.type, jobs.client_id, jobs.payload, jobs.attempts,
-                    (extract(epoch FROM jobs.eta) * 1000)::float8 AS eta_ms,
+                    jobs.attempt_base, (extract(epoch FROM jobs.eta) * 1000)::float8 AS eta_ms,
                     due.state AS previous_state)
        SELECT NULL AS finished, NULL AS announced, c.* FROM claimed c
        UNION ALL
        SELECT (SELECT string_agg(id, ',') FROM done), (SELECT count(*) FROM announced),
-              NULL, NULL, NULL, NULL, NULL, NULL, NULL`,
+              NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL`,
     );
     this.insertAnnouncedStatement = db.prepare<{ id: string }>(
       'jobs_insert_announced',
@@ -156,6 +181,47 @@ export class JobsRepository {
       statusCode: row.status_code,
       result: row.result === null ? null : (JSON.parse(row.result) as JobResult),
       eta: this.db.fromDatabase(row.eta)!,
+    };
+  }
+
+  /**
+   * One page of a client's jobs, newest first, and how many match (`GET /api/jobs`). Both reads
+   * walk `jobs_client_created_at` within the client's own jobs, however many others the table holds.
+   */
+  async listForClient(
+    clientId: string,
+    filter: JobListFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ rows: JobListRow[]; total: number }> {
+    const where = ['client_id = :clientId'];
+    if (filter.states) where.push('state IN (:...states)');
+    if (filter.type !== undefined) where.push('type = :type');
+    if (filter.insertedFrom) where.push('created_at >= :insertedFrom');
+    if (filter.insertedTo) where.push('created_at <= :insertedTo');
+    const parameters = { clientId, ...filter, ...page };
+    const [rows, [count]] = await Promise.all([
+      this.db.query<Record<string, unknown>>(
+        `SELECT id, type, state, status_code, created_at, updated_at FROM jobs
+          WHERE ${where.join(' AND ')}
+          ORDER BY created_at DESC, id DESC
+          LIMIT :limit OFFSET :offset`,
+        parameters,
+      ),
+      this.db.query<{ total: string | number }>(
+        `SELECT COUNT(*) AS total FROM jobs WHERE ${where.join(' AND ')}`,
+        parameters,
+      ),
+    ]);
+    return {
+      rows: rows.map((row) => ({
+        id: row.id as string,
+        type: row.type as string,
+        state: row.state as JobState,
+        statusCode: row.status_code === null ? null : Number(row.status_code),
+        createdAt: this.db.fromDatabase(row.created_at)!,
+        updatedAt: this.db.fromDatabase(row.updated_at)!,
+      })),
+      total: Number(count?.total ?? 0),
     };
   }
 
@@ -259,9 +325,11 @@ export class JobsRepository {
       const claimed = await this.db.query<Record<string, unknown>>(
         `WITH expired AS (
                 SELECT id, state FROM jobs WHERE state = 'running' AND locked_until < :now
+                   AND ${UNPAUSED}
                  ORDER BY locked_until LIMIT :limit FOR UPDATE SKIP LOCKED),
               waiting AS (
                 SELECT id, state FROM jobs WHERE state = 'waiting' AND run_at <= :now
+                   AND ${UNPAUSED}
                  ORDER BY run_at LIMIT :limit FOR UPDATE SKIP LOCKED),
               due AS (SELECT * FROM expired UNION ALL SELECT * FROM waiting LIMIT :limit)
          ${claim} FROM due
@@ -277,7 +345,8 @@ export class JobsRepository {
     // One writer at a time on SQLite (the caller holds the write lock): read, then claim.
     const found = await this.db.query<{ id: string; state: string }>(
       `SELECT id, state FROM jobs
-        WHERE (state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now)
+        WHERE ((state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now))
+          AND ${UNPAUSED}
         ORDER BY run_at
         LIMIT :limit`,
       parameters,
@@ -370,6 +439,7 @@ export class JobsRepository {
         clientId: row.client_id as string,
         payload: JSON.parse(row.payload as string) as Record<string, unknown>,
         attempts: row.attempts as number,
+        attemptBase: row.attempt_base as number,
         eta: new Date(row.eta_ms as number),
       });
       if (row.previous_state === 'running') reclaimed += 1;
@@ -398,7 +468,8 @@ export class JobsRepository {
     const parameters = { workerId, leaseUntil, now, limit };
     const found = await this.db.query<{ id: string; state: string }>(
       `SELECT id, state FROM jobs
-        WHERE (state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now)
+        WHERE ((state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now))
+          AND ${UNPAUSED}
         ORDER BY run_at
         LIMIT :limit`,
       parameters,
@@ -410,7 +481,7 @@ export class JobsRepository {
           SET state = 'running', attempts = attempts + 1, locked_until = :leaseUntil,
               locked_by = :workerId, started_at = :now, updated_at = :now
         WHERE id IN (:...ids)
-        RETURNING id, type, client_id, payload, attempts, eta`,
+        RETURNING id, type, client_id, payload, attempts, attempt_base, eta`,
       { ...parameters, ids: found.map((row) => row.id) },
       manager,
     );
@@ -420,6 +491,7 @@ export class JobsRepository {
       clientId: row.client_id as string,
       payload: JSON.parse(row.payload as string) as Record<string, unknown>,
       attempts: Number(row.attempts),
+      attemptBase: Number(row.attempt_base),
       eta: this.db.fromDatabase(row.eta)!,
     }));
     return { finished, jobs, reclaimed: found.filter((row) => row.state === 'running').length };
@@ -497,6 +569,12 @@ export class JobsRepository {
     return rows.length;
   }
 
+  /** The job types an operator paused. */
+  async pausedTypes(): Promise<Set<string>> {
+    const rows = await this.db.query<{ type: string }>('SELECT type FROM job_type_pauses', {});
+    return new Set(rows.map((row) => row.type));
+  }
+
   /** Pending jobs by type: the work queued ahead of a new job. */
   async countPendingByType(): Promise<Map<string, number>> {
     const rows = await this.db.query<{ type: string; count: string | number }>(
@@ -562,6 +640,7 @@ export class JobsRepository {
       result: null,
       dedupeKey: null,
       attempts: 0,
+      attemptBase: 0,
       runAt: now,
       lockedUntil: null,
       lockedBy: null,

@@ -39,12 +39,13 @@ export class EtaEstimator {
   }
 
   private async measure(now: Date): Promise<QueueSnapshot> {
-    const [samples, pendingByType, capacity] = await Promise.all([
+    const [samples, pendingByType, capacity, paused] = await Promise.all([
       this.jobs.recentDurations(new Date(now.getTime() - DURATION_WINDOW_MS), DURATION_SAMPLES),
       this.jobs.countPendingByType(),
       this.workers.capacitySince(new Date(now.getTime() - WORKER_LIVE_MS)),
+      this.jobs.pausedTypes(),
     ]);
     const { byType, overall } = meanDurations(samples);
-    return { meanDurationMs: byType, overallMeanMs: overall, pendingByType, capacity };
+    return { meanDurationMs: byType, overallMeanMs: overall, pendingByType, capacity, paused };
   }
 }

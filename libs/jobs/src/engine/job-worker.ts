@@ -262,7 +262,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       freeSlot();
       return this.crash(job, claim, new Error(`No handler for job type ${job.type}`));
     }
-    if (claim.attempt > this.config.jobs.maxAttempts) {
+    if (runsOf(job, claim) > this.config.jobs.maxAttempts) {
       freeSlot();
       return this.giveUp(job, claim);
     }
@@ -350,7 +350,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       };
       return this.finishOrLog(job, claim, completion);
     }
-    if (verdict.kind === 'transient' && claim.attempt < this.config.jobs.maxAttempts) {
+    if (verdict.kind === 'transient' && runsOf(job, claim) < this.config.jobs.maxAttempts) {
       return this.retryLater(job, claim, error);
     }
     if (verdict.kind === 'transient') return this.giveUp(job, claim, error);
@@ -359,7 +359,7 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private async retryLater(job: ClaimedJob, claim: Claim, error: unknown): Promise<void> {
     const now = new Date();
-    const runAt = new Date(now.getTime() + retryDelayMs(claim.attempt));
+    const runAt = new Date(now.getTime() + retryDelayMs(runsOf(job, claim)));
     const eta = await this.eta.estimate(job.type, runAt).catch(() => runAt);
     const reason = describe(error);
     jobsRetried.inc({ type: job.type });
@@ -373,11 +373,10 @@ export class JobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private async giveUp(job: ClaimedJob, claim: Claim, error?: unknown): Promise<void> {
+    const runs = runsOf(job, claim);
     const cause =
-      error === undefined
-        ? `its worker stopped during each of ${claim.attempt - 1} runs`
-        : describe(error);
-    return this.crash(job, claim, new Error(`Gave up after ${claim.attempt} attempts: ${cause}`));
+      error === undefined ? `its worker stopped during each of ${runs - 1} runs` : describe(error);
+    return this.crash(job, claim, new Error(`Gave up after ${runs} attempts: ${cause}`));
   }
 
   private async crash(job: ClaimedJob, claim: Claim, error: unknown): Promise<void> {
@@ -461,6 +460,14 @@ function finishedJob(claim: Claim, completion: Completion, eta: Date): FinishedJ
     result: completion.result,
     eta,
   };
+}
+
+/**
+ * Which run of its attempt budget this claim is: claims since an operator's last retry of the job.
+ * The claim number itself (the fencing token) never goes back.
+ */
+function runsOf(job: ClaimedJob, claim: Claim): number {
+  return claim.attempt - job.attemptBase;
 }
 
 function jobFields(job: ClaimedJob, claim: Claim) {
