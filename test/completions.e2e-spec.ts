@@ -1,5 +1,4 @@
-import { DatabaseSession } from '@app/database';
-import { isPending, JobsRepository, JobsService, JobWorker } from '@app/jobs';
+import { isPending, JobsService, JobStore, JobWorker } from '@app/jobs';
 import { startTestApp, TestApp } from './support/test-app';
 import { TestRuns } from './support/test-jobs.module';
 import { waitFor } from './support/wait-for';
@@ -14,9 +13,8 @@ type Intercept = (completions: string[]) => Promise<void>;
 describe('completions sent after their slot was freed', () => {
   const LEASE_SECONDS = 5;
   let t: TestApp;
-  let db: DatabaseSession;
   let jobs: JobsService;
-  let repository: JobsRepository;
+  let store: JobStore;
   let worker: JobWorker;
   let runs: TestRuns;
   let turns: Turn[] = [];
@@ -42,27 +40,17 @@ describe('completions sent after their slot was freed', () => {
       JOB_POLL_INTERVAL_SECONDS: '1',
       JOB_SHUTDOWN_GRACE_SECONDS: '1',
     });
-    db = t.app.get(DatabaseSession);
     jobs = t.app.get(JobsService);
-    repository = t.app.get(JobsRepository);
+    store = t.app.get(JobStore);
     worker = t.app.get(JobWorker);
     runs = t.app.get(TestRuns);
-    // Every statement of the worker goes through one of these two, by database.
-    const onPostgres = repository.completeAndClaim.bind(repository);
+    // Every statement of the worker goes through this one, on either database.
+    const send = store.completeAndClaim.bind(store);
     jest
-      .spyOn(repository, 'completeAndClaim')
+      .spyOn(store, 'completeAndClaim')
       .mockImplementation(async (workerId, completions, limit, ...rest) => {
         await intercept(completions.map((item) => item.claim.id));
-        const result = await onPostgres(workerId, completions, limit, ...rest);
-        turns.push(turnOf(completions, limit, result));
-        return result;
-      });
-    const onSqlite = repository.completeAndClaimLocally.bind(repository);
-    jest
-      .spyOn(repository, 'completeAndClaimLocally')
-      .mockImplementation(async (manager, workerId, completions, limit, ...rest) => {
-        await intercept(completions.map((item) => item.claim.id));
-        const result = await onSqlite(manager, workerId, completions, limit, ...rest);
+        const result = await send(workerId, completions, limit, ...rest);
         turns.push(turnOf(completions, limit, result));
         return result;
       });
@@ -128,7 +116,7 @@ describe('completions sent after their slot was freed', () => {
       }
     };
     const reschedule = jest
-      .spyOn(repository, 'reschedule')
+      .spyOn(store, 'reschedule')
       .mockImplementationOnce(async () => Promise.reject(connectionReset()));
     try {
       target = await enqueue(350);
@@ -154,17 +142,15 @@ describe('completions sent after their slot was freed', () => {
     target = await enqueue(400);
     await waitFor(async () => (held ? true : undefined), 10_000, 'the completion to be held');
     await new Promise((resolve) => setTimeout(resolve, (LEASE_SECONDS + 1.5) * 1000));
-    // Another worker looking now, its clock right: the lease is still held. (On SQLite the held
-    // statement holds the one write lock, and no other worker process exists.)
-    if (db.isPostgres) {
-      const other = await repository.claimNextBatch(
-        'worker-b',
-        10,
-        new Date(Date.now() + 60_000),
-        new Date(),
-      );
-      expect(other.jobs.map((job) => job.id)).not.toContain(target);
-    }
+    // Another worker looking now, its clock right: the lease is still held.
+    const other = await store.completeAndClaim(
+      'worker-b',
+      [],
+      10,
+      new Date(Date.now() + 60_000),
+      new Date(),
+    );
+    expect(other.jobs.map((job) => job.id)).not.toContain(target);
     expect(await t.jobs.findById(target)).toMatchObject({ state: 'running', attempts: 1 });
     held!();
     const done = await finished(target);

@@ -164,6 +164,11 @@ describe('the operator API under /api/admin (scope job:admin)', () => {
       state: 'waiting',
       result: { bytes: null, sha256: null },
     });
+    // A failed_with_error job keeps its payload, so the retry has something to run.
+    expect(retried.body.data.payload).toEqual({
+      bytes: expect.any(Number),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect((await poll().expect(200)).body.data.status).toBe('pending');
     await worker.start();
     const done = await poll().set('prefer', 'wait=20').expect(200);
@@ -176,6 +181,12 @@ describe('the operator API under /api/admin (scope job:admin)', () => {
       'processed',
     ]);
     expect(detail.attempts_before_retry).toBe(1);
+    // Processed now: its payload was erased at completion, and the page says nothing is stored.
+    expect(detail.payload).toEqual({ bytes: null, sha256: null });
+    expect(detail.result).toEqual({
+      bytes: expect.any(Number),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
 
     // Only a failed_with_error job: a processed one (this one now) is a conflict.
     const conflict = await as(operator).post(`/api/admin/jobs/${job.id}/actions/retry`).expect(409);

@@ -1,6 +1,7 @@
-import { Job, NewJob } from '@app/jobs';
+import { Job } from '@app/jobs';
 import request from 'supertest';
 import { startTestApp, TestApp } from './support/test-app';
+import { NewJobRow } from './support/job-rows';
 
 describe('GET /api/jobs: the caller’s own jobs, paged', () => {
   let t: TestApp;
@@ -11,7 +12,7 @@ describe('GET /api/jobs: the caller’s own jobs, paged', () => {
       .set('authorization', `Bearer ${bearer}`);
   let clock = Date.parse('2026-11-20T09:00:00.000Z');
   /** Jobs inserted one minute apart, so "newest first" has one answer. */
-  const insert = (job: Partial<NewJob> = {}): Promise<Job> => {
+  const insert = (job: Partial<NewJobRow> = {}): Promise<Job> => {
     clock += 60_000;
     return t.jobs.insert({
       type: 'test.data',

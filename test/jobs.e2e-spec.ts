@@ -1,6 +1,7 @@
 import { ErrorBody, ErrorType } from '@app/http';
-import { Job, NewJob } from '@app/jobs';
+import { Job } from '@app/jobs';
 import request from 'supertest';
+import { NewJobRow } from './support/job-rows';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('GET /api/jobs/:id (SPEC section 4)', () => {
@@ -8,7 +9,7 @@ describe('GET /api/jobs/:id (SPEC section 4)', () => {
   let token: string;
   const get = (id: string, bearer = token) =>
     request(t.app.getHttpServer()).get(`/api/jobs/${id}`).set('authorization', `Bearer ${bearer}`);
-  const insert = (job: Partial<NewJob> = {}): Promise<Job> =>
+  const insert = (job: Partial<NewJobRow> = {}): Promise<Job> =>
     t.jobs.insert({
       type: 'test.job',
       clientId: 'mis-1',

@@ -1,5 +1,5 @@
 import { DatabaseSession } from '@app/database';
-import { isPending, JobsRepository, JobsService } from '@app/jobs';
+import { isPending, JobsService, JobStore } from '@app/jobs';
 import { startTestApp, TestApp } from './support/test-app';
 import { TestGates } from './support/test-jobs.module';
 import { waitFor } from './support/wait-for';
@@ -34,8 +34,8 @@ describe('leases and fencing', () => {
   }, 30_000);
 
   it('rejects the completion of a run that lost its lease (the fencing token)', async () => {
-    const repository = t.app.get(JobsRepository);
-    const job = await repository.insert({
+    const store = t.app.get(JobStore);
+    const job = await t.jobs.insert({
       type: 'test.fencing',
       clientId: 'mis-1',
       payload: {},
@@ -45,16 +45,16 @@ describe('leases and fencing', () => {
     const due = at(61_000);
     const {
       jobs: [first],
-    } = await db.serialized(() => repository.claimNextBatch('worker-a', 1, at(61_500), due));
-    expect(first).toMatchObject({ id: job.id, attempts: 1, state: 'running' });
+    } = await store.completeAndClaim('worker-a', [], 1, at(61_500), due);
+    expect(first).toMatchObject({ id: job.id, attempts: 1 });
+    expect(await t.jobs.findById(job.id)).toMatchObject({ state: 'running', lockedBy: 'worker-a' });
     // worker-a stalls past its lease; worker-b claims the job again.
     const {
       jobs: [second],
       reclaimed,
-    } = await db.serialized(() =>
-      repository.claimNextBatch('worker-b', 1, at(120_000), at(62_000)),
-    );
-    expect(second).toMatchObject({ id: job.id, attempts: 2, lockedBy: 'worker-b' });
+    } = await store.completeAndClaim('worker-b', [], 1, at(120_000), at(62_000));
+    expect(second).toMatchObject({ id: job.id, attempts: 2 });
+    expect(await t.jobs.findById(job.id)).toMatchObject({ state: 'running', lockedBy: 'worker-b' });
     expect(reclaimed).toBe(1);
 
     const completion = {
@@ -63,14 +63,17 @@ describe('leases and fencing', () => {
       result: { kind: 'data' as const, response_data: 'late' },
     };
     const late = await db.transaction((manager) =>
-      repository.complete(manager, { id: job.id, attempt: 1 }, completion, new Date()),
+      store.complete(manager, { id: job.id, attempt: 1 }, completion, new Date()),
     );
     expect(late).toBe(false);
-    expect((await repository.findById(job.id))?.state).toBe('running');
-    expect(await repository.renewLease({ id: job.id, attempt: 1 }, at(130_000))).toBe(false);
+    expect((await t.jobs.findById(job.id))?.state).toBe('running');
+    const renewed = await db.serialized(() =>
+      store.renewLeases([{ id: job.id, attempt: 1 }], at(130_000)),
+    );
+    expect(renewed.has(job.id)).toBe(false);
 
     const current = await db.transaction((manager) =>
-      repository.complete(
+      store.complete(
         manager,
         { id: job.id, attempt: 2 },
         { ...completion, result: { kind: 'data', response_data: 'current' } },
@@ -78,15 +81,15 @@ describe('leases and fencing', () => {
       ),
     );
     expect(current).toBe(true);
-    expect((await repository.findById(job.id))?.result).toEqual({
+    expect((await t.jobs.findById(job.id))?.result).toEqual({
       kind: 'data',
       response_data: 'current',
     });
   });
 
   it('gives back a job claimed ahead and never started: waiting, its attempt number restored', async () => {
-    const repository = t.app.get(JobsRepository);
-    const job = await repository.insert({
+    const store = t.app.get(JobStore);
+    const job = await t.jobs.insert({
       type: 'test.fencing',
       clientId: 'mis-1',
       payload: {},
@@ -95,19 +98,17 @@ describe('leases and fencing', () => {
     });
     const {
       jobs: [claimed],
-    } = await db.serialized(() =>
-      repository.claimNextBatch('worker-a', 1, at(150_000), at(91_000)),
-    );
-    expect(claimed).toMatchObject({ id: job.id, attempts: 1, state: 'running' });
+    } = await store.completeAndClaim('worker-a', [], 1, at(150_000), at(91_000));
+    expect(claimed).toMatchObject({ id: job.id, attempts: 1 });
     // A stale claim number changes nothing.
     expect(
-      await db.serialized(() => repository.giveBack([{ id: job.id, attempt: 2 }], new Date())),
+      await db.serialized(() => store.giveBack([{ id: job.id, attempt: 2 }], new Date())),
     ).toBe(0);
-    expect(await repository.findById(job.id)).toMatchObject({ state: 'running', attempts: 1 });
+    expect(await t.jobs.findById(job.id)).toMatchObject({ state: 'running', attempts: 1 });
     expect(
-      await db.serialized(() => repository.giveBack([{ id: job.id, attempt: 1 }], new Date())),
+      await db.serialized(() => store.giveBack([{ id: job.id, attempt: 1 }], new Date())),
     ).toBe(1);
-    expect(await repository.findById(job.id)).toMatchObject({
+    expect(await t.jobs.findById(job.id)).toMatchObject({
       state: 'waiting',
       attempts: 0,
       lockedBy: null,
@@ -140,13 +141,9 @@ describe('leases and fencing', () => {
   });
 
   it('discards the late result of a run whose job was taken over meanwhile', async () => {
-    const { job } = await t.app.get(JobsRepository).insertPending(db.dataSource.manager, {
-      type: 'test.gate',
-      clientId: 'mis-1',
-      payload: { gate: 'taken-over' },
-      eta: at(1000),
-      dedupeKey: 'taken-over'.padEnd(64, '0'),
-    });
+    const { job } = await t.app
+      .get(JobsService)
+      .enqueue('test.gate', { gate: 'taken-over' }, { clientId: 'mis-1' });
     await waitFor(async () =>
       (await t.jobs.findById(job.id))?.state === 'running' ? true : undefined,
     );

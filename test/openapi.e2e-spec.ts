@@ -5,7 +5,7 @@ import {
   REQUIRED_SCOPES_EXTENSION,
   setupOpenApi,
 } from '@app/http';
-import { isPending, Job, JobsRepository, JobWorker, NewJob } from '@app/jobs';
+import { isPending, Job, JobWorker } from '@app/jobs';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type {
   OpenAPIObject,
@@ -33,6 +33,7 @@ import {
   pathOn,
   Send,
 } from './support/documented-examples';
+import { JobRows, NewJobRow } from './support/job-rows';
 import { signTestToken, startTestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
@@ -45,7 +46,7 @@ interface DocumentedApp {
   document: OpenAPIObject;
   /** Every route Fastify registered, as `METHOD /path/{param}` (HEAD and ignored routes left out). */
   routes: Set<string>;
-  jobs: JobsRepository;
+  jobs: JobRows;
   close(): Promise<void>;
 }
 
@@ -138,7 +139,7 @@ describe('the OpenAPI document', () => {
     return res;
   };
 
-  const insert = (job: Partial<NewJob> = {}): Promise<Job> =>
+  const insert = (job: Partial<NewJobRow> = {}): Promise<Job> =>
     t.jobs.insert({
       type: 'test.job',
       clientId: 'mis-1',

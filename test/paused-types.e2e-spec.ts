@@ -1,5 +1,5 @@
 import { DatabaseSession } from '@app/database';
-import { isPending, JobsService, JobWorker, PAUSED_ETA } from '@app/jobs';
+import { isPending, JobsService, JobStore, JobWorker, PAUSED_ETA } from '@app/jobs';
 import request from 'supertest';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
@@ -55,7 +55,7 @@ describe('a paused job type', () => {
     expect((await finished(held.job.id)).state).toBe('processed');
   });
 
-  it('is not claimed by a batch claim either (claimNextBatch)', async () => {
+  it('is not claimed by a worker turn either (JobStore.completeAndClaim)', async () => {
     await pause('test.links');
     const paused = await t.jobs.insert({
       type: 'test.links',
@@ -65,9 +65,9 @@ describe('a paused job type', () => {
       runAt: new Date(Date.now() - 1_000),
     });
     const now = new Date();
-    const { jobs } = await db.serialized(() =>
-      t.jobs.claimNextBatch('test-claimer', 10, new Date(now.getTime() + 60_000), now),
-    );
+    const { jobs } = await t.app
+      .get(JobStore)
+      .completeAndClaim('test-claimer', [], 10, new Date(now.getTime() + 60_000), now);
     expect(jobs.map((job) => job.id)).not.toContain(paused.id);
     await resume('test.links');
   });

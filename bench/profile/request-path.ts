@@ -15,13 +15,14 @@
  */
 import { loadConfig } from '@app/config';
 import { SignJWT } from 'jose';
-import { JobsRepository } from '@app/jobs';
+import { DatabaseSession } from '@app/database';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { HeapProfiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../apps/api/src/create-app';
+import { JobRows } from '../../test/support/job-rows';
 import { summarizeAllocations, summarizeProfile } from './summarize';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 5_000);
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const app = await createApp(config, { logging: { stream: { write: () => undefined } } });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  const job = await app.get(JobsRepository).insert({
+  const job = await new JobRows(app.get(DatabaseSession)).insert({
     type: 'profile',
     clientId: 'bench-client',
     payload: {},

@@ -1,7 +1,8 @@
 /**
  * `EXPLAIN (ANALYZE, BUFFERS)` of the statements that must not grow with the table, as
- * `JobsRepository` sends them: the poll read by id and client, a page of a client's job list and
- * its count, the claim of the next due job, and one retention batch. Writes run in a transaction that is rolled back.
+ * the repositories and stores send them: the poll read by id and client, a page of a client's job
+ * list and its count, the claim of the next due job, and one retention batch. Writes run in a
+ * transaction that is rolled back.
  */
 import { Client } from 'pg';
 import { BENCH_CLIENT, BENCH_LISTER } from './service';
@@ -23,7 +24,7 @@ const STATEMENTS: [string, string][] = [
     `SELECT COUNT(*) AS total FROM jobs WHERE client_id = '${BENCH_LISTER}' AND state IN ('failed')`,
   ],
   [
-    'claim (JobsRepository.claimNextBatch)',
+    'claim (the claim part of PostgresJobStore.completeAndClaim)',
     `WITH expired AS (
             SELECT id, state FROM jobs WHERE state = 'running' AND locked_until < now()
                AND type NOT IN (SELECT type FROM job_type_pauses)
@@ -41,7 +42,7 @@ const STATEMENTS: [string, string][] = [
       RETURNING jobs.*, due.state AS previous_state`,
   ],
   [
-    'retention batch (JobsRepository.deleteFinishedBefore)',
+    'retention batch (PostgresJobStore.deleteFinishedBefore)',
     `DELETE FROM jobs WHERE id = ANY(ARRAY(
        SELECT id FROM jobs
         WHERE state IN ('processed', 'failed', 'failed_with_error')

@@ -10,7 +10,7 @@
  * 5000), CLAIMS (per round and size, default 1000), CONCURRENCY (claimers, default 8), DURATION
  * (s per GET run, default 10), CONNECTIONS (default 10), ROUNDS (default 2), BENCH_DATABASE_URL.
  */
-import { JobRetention, JobsRepository } from '@app/jobs';
+import { JobRetention, JobStore } from '@app/jobs';
 import { INestApplicationContext } from '@nestjs/common';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
@@ -82,7 +82,7 @@ function load(service: Service, token: string, duration: number, path = POLL) {
 
 /** Claims CLAIMS due jobs one at a time with CONCURRENCY claimers; claims per second. */
 async function claimRate(engine: INestApplicationContext): Promise<number> {
-  const jobs = engine.get(JobsRepository);
+  const store = engine.get(JobStore);
   let left = CLAIMS;
   const started = performance.now();
   await Promise.all(
@@ -91,7 +91,13 @@ async function claimRate(engine: INestApplicationContext): Promise<number> {
         left -= 1;
         const now = new Date();
         const until = new Date(now.getTime() + 60_000);
-        const { jobs: claimed } = await jobs.claimNextBatch(`bench-${claimer}`, 1, until, now);
+        const { jobs: claimed } = await store.completeAndClaim(
+          `bench-${claimer}`,
+          [],
+          1,
+          until,
+          now,
+        );
         if (claimed.length !== 1) throw new Error('No due job left to claim: raise WAITING');
       }
     }),

@@ -343,13 +343,20 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
       );
     });
 
-    it('still runs a valid package to processed, with the payload stored as sent', async () => {
+    it('still runs a valid package to processed, with its records stored as sent', async () => {
       const pkg = packageWith();
       const accepted = await submit(JSON.stringify(pkg));
       expect(accepted.status).toBe(202);
       const job = await untilFinished(String(accepted.headers.location).split('/').pop()!);
       expect(job.state).toBe('processed');
-      expect(job.payload).toEqual({ patient_id: PATIENT, package: pkg });
+      const stored = await injectRequest(t.app, {
+        route: { method: 'GET', url: '/api/patients/:patient_id/encounters/:id' },
+        method: 'GET',
+        url: `/api/patients/${PATIENT}/encounters/${pkg.encounter.id}`,
+        headers: { authorization: `Bearer ${await signTestToken({ scope: allScopes })}` },
+      });
+      expect(stored.status).toBe(200);
+      expect(JSON.parse(stored.body).data).toEqual(pkg.encounter);
     });
 
     it('stays up: the health probe answers over the socket', async () => {

@@ -2,7 +2,7 @@ import { DatabaseSession, isDatabaseUnavailable } from '@app/database';
 import { ApiExceptionFilter } from '@app/http';
 import { EventEmitter } from 'node:events';
 import request from 'supertest';
-import { ALL_JOBS, JobEvents } from '../../libs/jobs/src/engine/job-events';
+import { ALL_JOBS, JobEvents } from '@app/jobs';
 import { packageWith } from '../support/encounter-package';
 import { startTestApp, TestApp } from '../support/test-app';
 import { TEST_DATABASE_URL } from '../support/test-database';

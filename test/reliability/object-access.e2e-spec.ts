@@ -250,7 +250,8 @@ describe('object-level authorization: another client’s id answers as an unknow
 
   it('records stored before owners were recorded go to their kept job’s client, the rest to none', async () => {
     const patientId = randomUUID();
-    const kept = await submitAndFinish(OWNER, packageWith(), patientId);
+    const keptPackage = packageWith();
+    const kept = await submitAndFinish(OWNER, keptPackage, patientId);
     const purged = await submitAndFinish(OWNER, packageWith(), patientId);
     const hrefs = (finished: typeof kept): string[] =>
       finished.done.body.data.links.map((link: { href: string }) => link.href);
@@ -264,9 +265,13 @@ describe('object-level authorization: another client’s id answers as an unknow
       await dataSource.undoLastMigration();
       if (last.name === RECORD_OWNERS_MIGRATION) break;
     }
-    await t.app
-      .get(DatabaseSession)
-      .query('DELETE FROM "jobs" WHERE "id" = :id', { id: purged.location.split('/').pop() });
+    const db = t.app.get(DatabaseSession);
+    await db.query('DELETE FROM "jobs" WHERE "id" = :id', { id: purged.location.split('/').pop() });
+    // A job processed then kept its payload (payloads are erased at completion since).
+    await db.query('UPDATE "jobs" SET "payload" = :payload WHERE "id" = :id', {
+      id: kept.location.split('/').pop(),
+      payload: JSON.stringify({ patient_id: patientId, package: keptPackage }),
+    });
     await dataSource.runMigrations();
     expect(await dataSource.showMigrations()).toBe(false);
 

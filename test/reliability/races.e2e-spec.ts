@@ -1,5 +1,5 @@
 import { DatabaseSession } from '@app/database';
-import { JobsRepository, JobsService, JobWorker } from '@app/jobs';
+import { JobsService, JobStore, JobWorker } from '@app/jobs';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { packageWith } from '../support/encounter-package';
@@ -18,7 +18,7 @@ describe('races', () => {
   let t: TestApp;
   let db: DatabaseSession;
   let worker: JobWorker;
-  let repository: JobsRepository;
+  let store: JobStore;
 
   beforeAll(async () => {
     t = await startTestApp({
@@ -29,7 +29,7 @@ describe('races', () => {
     });
     db = t.app.get(DatabaseSession);
     worker = t.app.get(JobWorker);
-    repository = t.app.get(JobsRepository);
+    store = t.app.get(JobStore);
   }, 30_000);
   afterAll(() => t.close(), 30_000);
 
@@ -97,7 +97,7 @@ describe('races', () => {
           }
         };
         const [orphanIds] = await Promise.all([
-          insertOrphanedEffectJobs(repository, orphaned, clientId),
+          insertOrphanedEffectJobs(t.jobs, orphaned, clientId),
           enqueueFresh(),
         ]);
         const tally = await waitFor(
@@ -155,17 +155,16 @@ describe('races', () => {
         .get(JobsService)
         .enqueue('test.gate', { gate }, { clientId: 'mis-fencing' });
       await waitFor(async () =>
-        (await repository.findById(job.id))?.lockedBy === worker.id ? true : undefined,
+        (await t.jobs.findById(job.id))?.lockedBy === worker.id ? true : undefined,
       );
       const pastTheLease = new Date(Date.now() + (LEASE_SECONDS + 1) * 1000);
       const farAway = new Date(Date.now() + 3_600_000);
       const {
         jobs: [reclaimed],
         reclaimed: count,
-      } = await db.serialized(() =>
-        repository.claimNextBatch('worker-b', 1, farAway, pastTheLease),
-      );
-      expect(reclaimed).toMatchObject({ id: job.id, attempts: 2, lockedBy: 'worker-b' });
+      } = await store.completeAndClaim('worker-b', [], 1, farAway, pastTheLease);
+      expect(reclaimed).toMatchObject({ id: job.id, attempts: 2 });
+      expect(await t.jobs.findById(job.id)).toMatchObject({ attempts: 2, lockedBy: 'worker-b' });
       expect(count).toBe(1);
       return job.id;
     };
@@ -176,7 +175,7 @@ describe('races', () => {
     };
     const completeAsWorkerB = (id: string) =>
       db.transaction((manager) =>
-        repository.complete(manager, { id, attempt: 2 }, completion('worker-b'), new Date()),
+        store.complete(manager, { id, attempt: 2 }, completion('worker-b'), new Date()),
       );
     const answerFor = async (id: string) =>
       request(t.app.getHttpServer())
@@ -187,7 +186,7 @@ describe('races', () => {
       const id = await takenOverMidRun('fencing-newer-first');
       expect(await completeAsWorkerB(id)).toBe(true);
       await firstRunReturns('fencing-newer-first');
-      const job = await repository.findById(id);
+      const job = await t.jobs.findById(id);
       expect(job).toMatchObject({ state: 'processed', attempts: 2 });
       expect(job?.result).toEqual({ kind: 'data', response_data: { by: 'worker-b' } });
       const res = await answerFor(id);
@@ -201,7 +200,7 @@ describe('races', () => {
     it('the stale first run tries first: it is refused, and the newer attempt then completes', async () => {
       const id = await takenOverMidRun('fencing-stale-first');
       await firstRunReturns('fencing-stale-first');
-      expect(await repository.findById(id)).toMatchObject({
+      expect(await t.jobs.findById(id)).toMatchObject({
         state: 'running',
         attempts: 2,
         lockedBy: 'worker-b',

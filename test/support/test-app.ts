@@ -1,5 +1,5 @@
 import { AppConfig, loadConfig } from '@app/config';
-import { JobsRepository } from '@app/jobs';
+import { DatabaseSession } from '@app/database';
 import { LoggingOptions } from '@app/observability';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT } from 'jose';
@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../apps/api/src/create-app';
+import { JobRows } from './job-rows';
 import { ProbeModule } from './probe.module';
 import { TestJobsModule } from './test-jobs.module';
 import { createSchema, dropSchema, TEST_DATABASE_URL } from './test-database';
@@ -18,7 +19,8 @@ export interface TestApp {
   config: AppConfig;
   /** The suite's PostgreSQL schema (undefined on SQLite). */
   schema: string | undefined;
-  jobs: JobsRepository;
+  /** The jobs table, read and written directly. */
+  jobs: JobRows;
   /** A valid HS256 token for the test secret, with these claims merged over the defaults. */
   token(claims?: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
@@ -66,7 +68,7 @@ export async function startTestApp(
     app,
     config,
     schema,
-    jobs: app.get(JobsRepository),
+    jobs: new JobRows(app.get(DatabaseSession)),
     token: (claims = {}) => signTestToken(claims),
     close: async () => {
       await app.close();

@@ -23,15 +23,17 @@ export {
 export type { JobState, PublicJobStatus } from './job-state';
 export { Job } from './job.entity';
 export { newJobId, isJobId } from './job-id';
-// For tests, tools and operations; modules use JobsService.
+// The database ports, for tools and tests that act as a worker; modules use JobsService.
 export { JobsRepository } from './jobs.repository';
-export type { JobStatus, NewJob } from './jobs.repository';
+export type { JobStatus, JobSubmission } from './jobs.repository';
+export { JobStore } from './engine/job-store';
+export type { Claim, ClaimedJob, Completion } from './engine/job-store';
+export { JobEvents, ALL_JOBS } from './engine/job-events';
 export { JobWorker } from './engine/job-worker';
 export { WorkersRepository, WORKER_LIVE_MS } from './engine/workers.repository';
 export { JobRetention } from './engine/job-retention';
 export { JobWaiters } from './engine/job-waiters';
 export { EtaEstimator } from './engine/eta-estimator';
-export { JobEvents } from './engine/job-events';
 export { PAUSED_ETA } from './engine/eta';
 export { JobTypePause } from './job-type-pause.entity';
 export { MAX_STORED_RESPONSE_BYTES, capStoredError } from './engine/response-cap';

@@ -42,8 +42,12 @@ export class Job {
   @Column({ name: 'status_code', type: 'integer', nullable: true })
   statusCode: number | null;
 
-  @Column({ type: 'simple-json' })
-  payload: Record<string, unknown>;
+  /**
+   * What the job was given (clinical data): erased (NULL) when the job ends `processed` or
+   * `failed`, kept by a `failed_with_error` job until it is retried or deleted.
+   */
+  @Column({ type: 'simple-json', nullable: true })
+  payload: Record<string, unknown> | null;
 
   @Column({ type: 'simple-json', nullable: true })
   result: JobResult | null;
@@ -51,6 +55,7 @@ export class Job {
   @InstantColumn()
   eta: Date;
 
+  /** The hash identical pending requests share (`dedupeKeyOf`); erased with the payload. */
   @Column({ name: 'dedupe_key', type: 'varchar', length: 64, nullable: true })
   dedupeKey: string | null;
 

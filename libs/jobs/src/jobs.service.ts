@@ -1,11 +1,11 @@
 import { DatabaseSession } from '@app/database';
 import { ApiException, PagedList } from '@app/http';
-import { jobsEnqueued } from '@app/observability';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { jobsEnqueued } from './job-metrics';
 import { dedupeKeyOf } from './engine/dedupe-key';
 import { EtaEstimator } from './engine/eta-estimator';
-import { ENQUEUED_CHANNEL, JobEvents } from './engine/job-events';
+import { JobEvents } from './engine/job-events';
 import { JobHandlerRegistry } from './engine/job-handler.registry';
 import { FinishedJob } from './engine/finish-event';
 import { JobWaiters, SinceRead } from './engine/job-waiters';
@@ -59,27 +59,20 @@ export class JobsService {
     if (!this.handlers.has(type))
       throw new Error(`No @JobHandler is registered for job type ${type}`);
     const eta = await this.eta.estimate(type);
-    const dedupeKey = dedupeKeyOf(options.clientId, type, payload);
-    const insert = async (manager: EntityManager): Promise<EnqueuedJob> => {
-      const enqueued = await this.jobs.insertPending(manager, {
-        type,
-        clientId: options.clientId,
-        payload,
-        eta,
-        dedupeKey,
-      });
-      if (enqueued.created) await this.events.enqueued(manager);
-      return enqueued;
+    const submission = {
+      type,
+      clientId: options.clientId,
+      payload,
+      eta,
+      dedupeKey: dedupeKeyOf(options.clientId, type, payload),
     };
-    const enqueued = options.manager
-      ? await insert(options.manager)
-      : this.db.isPostgres
-        ? // No caller's transaction to join: the insert and its NOTIFY in one statement.
-          await this.jobs.insertPendingAnnounced(
-            { type, clientId: options.clientId, payload, eta, dedupeKey },
-            ENQUEUED_CHANNEL,
-          )
-        : await this.db.transaction(insert);
+    let enqueued: EnqueuedJob;
+    if (options.manager) {
+      enqueued = await this.jobs.insertPending(options.manager, submission);
+      if (enqueued.created) await this.events.enqueued(options.manager);
+    } else {
+      enqueued = await this.jobs.insertAnnounced(submission);
+    }
     if (enqueued.created) jobsEnqueued.inc({ type });
     return enqueued;
   }

@@ -1,5 +1,5 @@
 import { DatabaseSession } from '@app/database';
-import { JobsRepository } from '@app/jobs';
+import { JobRows } from '../../support/job-rows';
 
 /** How one client's `test.effect` jobs ended, and the side effects their runs committed. */
 export interface EffectTally {
@@ -36,7 +36,7 @@ export async function tallyEffects(db: DatabaseSession, clientId: string): Promi
  * first attempt, under a lease that has expired.
  */
 export async function insertOrphanedEffectJobs(
-  jobs: JobsRepository,
+  jobs: JobRows,
   count: number,
   clientId: string,
 ): Promise<string[]> {

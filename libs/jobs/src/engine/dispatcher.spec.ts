@@ -1,4 +1,4 @@
-import { ClaimedJob, CycleResult, QueuedCompletion } from '../jobs.repository';
+import { ClaimedJob, CycleResult, QueuedCompletion } from './job-store';
 import { Dispatcher } from './dispatcher';
 
 const job = (id: string): ClaimedJob => ({
@@ -53,14 +53,15 @@ describe('Dispatcher', () => {
     sent[0].answer({ jobs: [job('a'), job('b')] });
     await turn();
     expect(launched).toEqual(['a', 'b']);
-    expect(dispatcher.busy).toBe(2);
+    // Both slots are busy: nothing to claim, no statement.
+    await turn();
+    expect(sent).toHaveLength(1);
 
     // Both handlers return: their slots free before their completions are sent.
     const a = dispatcher.complete(completion('a'));
     dispatcher.release(1);
     const b = dispatcher.complete(completion('b'));
     dispatcher.release(1);
-    expect(dispatcher.busy).toBe(0);
     await turn();
     expect(sent).toHaveLength(2);
     expect(sent[1].completions).toEqual(['a', 'b']);
@@ -85,7 +86,7 @@ describe('Dispatcher', () => {
     expect(launched).toEqual(['a', 'b']);
     dispatcher.release(1);
     expect(launched).toEqual(['a', 'b', 'c']);
-    expect(dispatcher.busy).toBe(1);
+    expect(dispatcher.waiting).toEqual([]);
   });
 
   it('claims ahead only for runs shorter than a round trip, as many as the slots finish in one', async () => {

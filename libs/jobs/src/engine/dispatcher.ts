@@ -1,4 +1,4 @@
-import { ClaimedJob, CycleResult, QueuedCompletion } from '../jobs.repository';
+import { ClaimedJob, CycleResult, QueuedCompletion } from './job-store';
 
 /** The most completions one statement carries. */
 export const MAX_COMPLETIONS = 500;
@@ -66,11 +66,6 @@ export class Dispatcher {
     private readonly send: SendTurn,
     private readonly hooks: DispatcherHooks,
   ) {}
-
-  /** Slots in use: jobs running their handler (or settling in their own transaction). */
-  get busy(): number {
-    return this.held;
-  }
 
   /** Jobs claimed ahead, waiting for a slot. */
   get waiting(): readonly ClaimedJob[] {

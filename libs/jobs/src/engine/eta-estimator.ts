@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { JobsRepository } from '../jobs.repository';
+import { JobStatistics } from '../job-statistics';
 import { estimateEta, meanDurations, QueueSnapshot } from './eta';
 import { WORKER_LIVE_MS, WorkersRepository } from './workers.repository';
 
@@ -16,7 +16,7 @@ export class EtaEstimator {
   private snapshot: { at: number; value: Promise<QueueSnapshot> } | undefined;
 
   constructor(
-    private readonly jobs: JobsRepository,
+    private readonly statistics: JobStatistics,
     private readonly workers: WorkersRepository,
   ) {}
 
@@ -40,10 +40,13 @@ export class EtaEstimator {
 
   private async measure(now: Date): Promise<QueueSnapshot> {
     const [samples, pendingByType, capacity, paused] = await Promise.all([
-      this.jobs.recentDurations(new Date(now.getTime() - DURATION_WINDOW_MS), DURATION_SAMPLES),
-      this.jobs.countPendingByType(),
+      this.statistics.recentDurations(
+        new Date(now.getTime() - DURATION_WINDOW_MS),
+        DURATION_SAMPLES,
+      ),
+      this.statistics.countPendingByType(),
       this.workers.capacitySince(new Date(now.getTime() - WORKER_LIVE_MS)),
-      this.jobs.pausedTypes(),
+      this.statistics.pausedTypes(),
     ]);
     const { byType, overall } = meanDurations(samples);
     return { meanDurationMs: byType, overallMeanMs: overall, pendingByType, capacity, paused };

@@ -1,5 +1,6 @@
 import { JobResult } from '../job-result';
 import { JobState } from '../job-state';
+import { Claim, Completion } from './job-store';
 
 /** What a finish event carries of the finished job: enough to answer a long poll without a read. */
 export interface FinishedJob {
@@ -8,6 +9,17 @@ export interface FinishedJob {
   statusCode: number;
   result: JobResult;
   eta: Date;
+}
+
+/** The finish event of a run's completion, as a long poll receives it. */
+export function finishedJobOf(claim: Claim, completion: Completion, eta: Date): FinishedJob {
+  return {
+    id: claim.id,
+    state: completion.state,
+    statusCode: completion.statusCode,
+    result: completion.result,
+    eta,
+  };
 }
 
 /**
@@ -31,6 +43,23 @@ export function encodeFinished(
 ): string {
   const full = `[${JSON.stringify(id)},${JSON.stringify(state)},${statusCode},${eta.getTime()},${resultJson}]`;
   return Buffer.byteLength(full) <= MAX_EVENT_BYTES ? full : JSON.stringify(id);
+}
+
+/**
+ * The notification of one job finished: its event in an array, or its id alone when its state is
+ * not known.
+ */
+export function finishNotification(jobId: string, finished?: FinishedJob): string {
+  const event = finished
+    ? encodeFinished(
+        jobId,
+        finished.state,
+        finished.statusCode,
+        finished.eta,
+        JSON.stringify(finished.result),
+      )
+    : JSON.stringify(jobId);
+  return `[${event}]`;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { measureLiveWorkersWith, measureQueueWith, measureWaitersWith } from '@app/observability';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { JobsRepository } from '../jobs.repository';
+import { measureJobsWith } from '../job-metrics';
+import { JobStatistics } from '../job-statistics';
 import { JobWaiters } from './job-waiters';
 import { WorkersRepository } from './workers.repository';
 
@@ -8,14 +8,16 @@ import { WorkersRepository } from './workers.repository';
 @Injectable()
 export class JobGauges implements OnModuleInit {
   constructor(
-    private readonly jobs: JobsRepository,
+    private readonly statistics: JobStatistics,
     private readonly waiters: JobWaiters,
     private readonly workers: WorkersRepository,
   ) {}
 
   onModuleInit(): void {
-    measureQueueWith(() => this.jobs.queueSnapshot(new Date()));
-    measureWaitersWith(() => this.waiters.count);
-    measureLiveWorkersWith(() => this.workers.countLive(new Date()));
+    measureJobsWith({
+      queue: () => this.statistics.queueSnapshot(new Date()),
+      waiters: () => this.waiters.count,
+      liveWorkers: () => this.workers.countLive(new Date()),
+    });
   }
 }

@@ -6,7 +6,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { JobsRepository } from '../jobs.repository';
+import { JobStore } from './job-store';
 import { WorkersRepository } from './workers.repository';
 
 const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
@@ -26,7 +26,7 @@ export class JobRetention implements OnApplicationBootstrap, BeforeApplicationSh
 
   constructor(
     private readonly config: AppConfig,
-    private readonly jobs: JobsRepository,
+    private readonly store: JobStore,
     private readonly workers: WorkersRepository,
     private readonly db: DatabaseSession,
   ) {}
@@ -50,7 +50,7 @@ export class JobRetention implements OnApplicationBootstrap, BeforeApplicationSh
     const cutoff = new Date(now.getTime() - this.config.jobs.ttlDays * DAY_MS);
     let deleted = 0;
     for (;;) {
-      const batch = await this.db.serialized(() => this.jobs.deleteFinishedBefore(cutoff, BATCH));
+      const batch = await this.db.serialized(() => this.store.deleteFinishedBefore(cutoff, BATCH));
       deleted += batch;
       if (batch < BATCH) break;
     }
