@@ -14,6 +14,7 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       'data/**',
+      'libs/job-admin/console/bundle/**',
     ],
   },
   eslint.configs.recommended,
@@ -68,5 +69,10 @@ export default tseslint.config(
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The operators' console: browser modules, bundled by esbuild (libs/job-admin/console).
+    files: ['libs/job-admin/console/src/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
   },
 );

@@ -1,5 +1,6 @@
 import { EncounterPackagesModule } from '@app/encounter-packages';
 import { EpisodesModule } from '@app/episodes';
+import { JobAdminModule } from '@app/job-admin';
 
 /**
  * The feature modules of the service, in one list the API and the worker share: the API serves
@@ -7,4 +8,4 @@ import { EpisodesModule } from '@app/episodes';
  * declares its entities and migrations with `DatabaseModule.forFeature`). A new module is one
  * line here.
  */
-export const FEATURE_MODULES = [EncounterPackagesModule, EpisodesModule];
+export const FEATURE_MODULES = [JobAdminModule, EncounterPackagesModule, EpisodesModule];

@@ -41,6 +41,25 @@ describe('command line', () => {
     }
   }, 90_000);
 
+  it('npm run token mints an operator token (job:admin) that opens /api/admin and nothing else', async () => {
+    const minted = await runEntry(
+      'apps/api/src/token.ts',
+      ['--client-id', 'ops-1', '--scope', 'job:admin'],
+      { DATA_DIR: dataDir },
+    );
+    expect(minted.code).toBe(0);
+    const token = minted.stdout.trim().split('\n').pop()!;
+    const t = await startTestApp({ DATA_DIR: dataDir, AUTH_JWT_SECRET: undefined });
+    try {
+      const get = (path: string) =>
+        request(t.app.getHttpServer()).get(path).set('authorization', `Bearer ${token}`);
+      expect((await get('/api/admin/queues')).status).toBe(200);
+      expect((await get('/api/jobs')).status).toBe(403);
+    } finally {
+      await t.close();
+    }
+  }, 90_000);
+
   it('refuses to start in production without a token key, in one sentence', async () => {
     const started = await runEntry('apps/api/src/main.ts', [], {
       NODE_ENV: 'production',

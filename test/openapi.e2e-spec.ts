@@ -38,7 +38,8 @@ import { signTestToken, startTestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
 const WRITE = 'encounter:write job:read encounter:read condition:read visit:read';
-const IGNORED_ROUTES = [/^\/api\/docs/, /^\/api\/probe/];
+/** Not API operations: the OpenAPI UI, the test probes, and the operators' console (its page and bundle). */
+const IGNORED_ROUTES = [/^\/api\/docs/, /^\/api\/probe/, /^\/admin(\/|$)/];
 
 interface DocumentedApp {
   app: NestFastifyApplication;
@@ -501,6 +502,35 @@ describe('the OpenAPI document', () => {
         const sent = answered.some((line) => parametersIn(route.template, line.split(' ')[1]));
         expect({ route: route.name, sent }).toEqual({ route: route.name, sent: true });
       }
+    });
+
+    it('the operator routes, on a crashed job and a job type: each answer as documented', async () => {
+      const bearer = await signTestToken({ client_id: 'ops-1', scope: 'job:admin' });
+      const as = (method: 'get' | 'post', path: string) =>
+        http()[method](path).set('authorization', `Bearer ${bearer}`);
+      const crashed = await insert({ type: 'test.crash', runAt: new Date() });
+      await finished(crashed.id);
+      const done = await insert({
+        state: 'processed',
+        statusCode: 200,
+        result: { kind: 'data', response_data: { ok: true } },
+      });
+      conforms(await as('get', '/api/admin/queues').expect(200));
+      conforms(await as('get', '/api/admin/jobs?status=failed_with_error&page_size=5').expect(200));
+      conforms(await as('get', '/api/admin/jobs?page=0').expect(422));
+      conforms(await as('get', `/api/admin/jobs/${crashed.id}`).expect(200));
+      conforms(await as('get', '/api/admin/jobs/NBXk9EyErUZv1RhXgyvgg').expect(404));
+      conforms(await as('post', `/api/admin/jobs/${done.id}/actions/retry`).expect(409));
+      conforms(await as('post', `/api/admin/jobs/${crashed.id}/actions/retry`).expect(200));
+      conforms(await as('post', '/api/admin/queues/test.gate/actions/pause').expect(200));
+      conforms(await as('post', '/api/admin/queues/test.gate/actions/pause').expect(409));
+      conforms(await as('post', '/api/admin/queues/test.gate/actions/resume').expect(200));
+      conforms(await as('post', '/api/admin/queues/no.such/actions/resume').expect(404));
+      conforms(await as('get', '/api/admin/audit').expect(200));
+      const mis = await signTestToken({ scope: 'job:read' });
+      conforms(
+        await http().get('/api/admin/queues').set('authorization', `Bearer ${mis}`).expect(403),
+      );
     });
 
     it('the example encounter package: 202, 303, and every link answers 200', async () => {

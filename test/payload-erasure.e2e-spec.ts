@@ -1,4 +1,5 @@
-import { isPending, JobsService, JobWorker } from '@app/jobs';
+import { DatabaseSession } from '@app/database';
+import { isPending, JobsService, JobWorker, newJobId } from '@app/jobs';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -178,18 +179,31 @@ describe('the migration that erases payloads', () => {
     await revertThrough(dataSource, ERASING_MIGRATION);
     const payload = { patient_id: randomUUID(), code: 'J06.9' };
     const old = new Date(Date.now() - 86_400_000);
-    const make = (state: 'processed' | 'failed' | 'failed_with_error' | 'waiting', n: number) =>
-      t.jobs.insert({
-        type: 'test.old',
-        clientId: 'mis-old',
-        payload,
-        eta: old,
-        state,
-        dedupeKey: String(n).repeat(64),
-        runAt: new Date(Date.now() + 3_600_000),
-        createdAt: old,
-        updatedAt: old,
-      });
+    // Plain SQL with the columns the table had then: later migrations (the operators' retries)
+    // add columns the entity names, and they are reverted here too.
+    const db = t.app.get(DatabaseSession);
+    const make = async (
+      state: 'processed' | 'failed' | 'failed_with_error' | 'waiting',
+      n: number,
+    ) => {
+      const job = { id: newJobId(), dedupeKey: String(n).repeat(64) };
+      await db.serialized(() =>
+        db.query(
+          `INSERT INTO jobs (id, type, client_id, state, payload, eta, dedupe_key, attempts,
+                             run_at, created_at, updated_at)
+           VALUES (:id, 'test.old', 'mis-old', :state, :payload, :old, :dedupeKey, 0, :runAt,
+                   :old, :old)`,
+          {
+            ...job,
+            state,
+            payload: JSON.stringify(payload),
+            old,
+            runAt: new Date(Date.now() + 3_600_000),
+          },
+        ),
+      );
+      return job;
+    };
     const [processed, failed, crashed, waiting] = await Promise.all([
       make('processed', 1),
       make('failed', 2),

@@ -1,10 +1,11 @@
 /**
  * `EXPLAIN (ANALYZE, BUFFERS)` of the statements that must not grow with the table, as
- * the stores send them: the poll read by id and client, the claim of the next due job, and
- * one retention batch. Writes run in a transaction that is rolled back.
+ * the repositories and stores send them: the poll read by id and client, a page of a client's job
+ * list and its count, the claim of the next due job, and one retention batch. Writes run in a
+ * transaction that is rolled back.
  */
 import { Client } from 'pg';
-import { BENCH_CLIENT } from './service';
+import { BENCH_CLIENT, BENCH_LISTER } from './service';
 import { PROCESSED_JOB } from './fill';
 
 const STATEMENTS: [string, string][] = [
@@ -13,12 +14,24 @@ const STATEMENTS: [string, string][] = [
     `SELECT * FROM jobs WHERE id = '${PROCESSED_JOB}' AND client_id = '${BENCH_CLIENT}' LIMIT 1`,
   ],
   [
+    'list page (GET /api/jobs?status=failed, JobsRepository.listForClient)',
+    `SELECT id, type, state, status_code, created_at, updated_at FROM jobs
+      WHERE client_id = '${BENCH_LISTER}' AND state IN ('failed')
+      ORDER BY created_at DESC, id DESC LIMIT 50 OFFSET 0`,
+  ],
+  [
+    'list count (GET /api/jobs?status=failed, JobsRepository.listForClient)',
+    `SELECT COUNT(*) AS total FROM jobs WHERE client_id = '${BENCH_LISTER}' AND state IN ('failed')`,
+  ],
+  [
     'claim (the claim part of PostgresJobStore.completeAndClaim)',
     `WITH expired AS (
             SELECT id, state FROM jobs WHERE state = 'running' AND locked_until < now()
+               AND type NOT IN (SELECT type FROM job_type_pauses)
              ORDER BY locked_until LIMIT 4 FOR UPDATE SKIP LOCKED),
           waiting AS (
             SELECT id, state FROM jobs WHERE state = 'waiting' AND run_at <= now()
+               AND type NOT IN (SELECT type FROM job_type_pauses)
              ORDER BY run_at LIMIT 4 FOR UPDATE SKIP LOCKED),
           due AS (SELECT * FROM expired UNION ALL SELECT * FROM waiting LIMIT 4)
      UPDATE jobs SET state = 'running', attempts = attempts + 1,

@@ -1,5 +1,6 @@
 /**
- * Scale: the poll read and the claim rate with SIZES jobs in the table (default 10,000 and
+ * Scale: the poll read, a client's job list (`GET /api/jobs`, a page of 50 of its 1,000 jobs, and
+ * its failed ones) and the claim rate with SIZES jobs in the table (default 10,000 and
  * 1,000,000), alternating the sizes over ROUNDS, each in a schema and a service of its own; the
  * `EXPLAIN (ANALYZE, BUFFERS)` plans at the largest size; then the real retention code path
  * (`JobRetention.purge`) deleting the largest table's old finished jobs, timed, with the GET p99
@@ -21,9 +22,9 @@ import {
   sizeFromEnv,
 } from '../engine/bench-database';
 import { engineContext } from '../engine/mis-engine';
-import { fillJobs, PROCESSED_JOB } from './fill';
+import { fillJobs, LISTED_JOBS, PROCESSED_JOB } from './fill';
 import { explainPlans } from './plans';
-import { inSchema, Service, serviceToken, startService } from './service';
+import { BENCH_LISTER, inSchema, Service, serviceToken, startService } from './service';
 
 const SIZES = (process.env.SIZES ?? '10000,1000000').split(',').map(Number);
 const WAITING = sizeFromEnv('WAITING', 5_000);
@@ -38,16 +39,33 @@ interface Table {
   schema: string;
   service: Service;
   engine: INestApplicationContext;
-  gets: { rps: number; p50: number; p99: number }[];
+  gets: Run[];
+  lists: Run[];
+  failedLists: Run[];
+  overviews: Run[];
+  crashLists: Run[];
   claimsPerSecond: number[];
 }
 
-function load(service: Service, token: string, duration: number) {
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+const POLL = `/api/jobs/${PROCESSED_JOB}`;
+const LIST = '/api/jobs?page_size=50';
+const FAILED_LIST = '/api/jobs?status=failed&page_size=50';
+/** The operators' console: its overview, and its first page of crashed jobs. */
+const OVERVIEW = '/api/admin/queues';
+const CRASH_LIST = '/api/admin/jobs?status=failed_with_error&page_size=25';
+
+function load(service: Service, token: string, duration: number, path = POLL) {
   let instance: autocannon.Instance | undefined;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
     instance = autocannon(
       {
-        url: `${service.url}/api/jobs/${PROCESSED_JOB}`,
+        url: `${service.url}${path}`,
         connections: CONNECTIONS,
         duration,
         headers: { authorization: `Bearer ${token}` },
@@ -103,7 +121,18 @@ async function openTable(size: number, port: number): Promise<Table> {
     console.log(
       `${size} jobs in ${schema}, filled in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
-    return { size, schema, service, engine, gets: [], claimsPerSecond: [] };
+    return {
+      size,
+      schema,
+      service,
+      engine,
+      gets: [],
+      lists: [],
+      failedLists: [],
+      overviews: [],
+      crashLists: [],
+      claimsPerSecond: [],
+    };
   } catch (error) {
     // Nothing of a table that did not open is left behind.
     await engine?.close();
@@ -134,6 +163,8 @@ async function retention(table: Table, token: string): Promise<void> {
 export async function benchScale(): Promise<void> {
   await ensureBenchDatabase();
   const token = await serviceToken();
+  const lister = await serviceToken(BENCH_LISTER);
+  const operator = await serviceToken('bench-operator', 'job:admin');
   const tables: Table[] = [];
   try {
     for (const size of SIZES) tables.push(await openTable(size, 4300 + tables.length));
@@ -142,10 +173,28 @@ export async function benchScale(): Promise<void> {
       for (const table of order) {
         await load(table.service, token, 1).done;
         const get = await load(table.service, token, DURATION).done;
+        const list = await load(table.service, lister, DURATION, LIST).done;
+        const failedList = await load(table.service, lister, DURATION, FAILED_LIST).done;
+        const overview = await load(table.service, operator, DURATION, OVERVIEW).done;
+        const crashList = await load(table.service, operator, DURATION, CRASH_LIST).done;
         const claims = await claimRate(table.engine);
         table.gets.push(get);
+        table.lists.push(list);
+        table.failedLists.push(failedList);
+        table.overviews.push(overview);
+        table.crashLists.push(crashList);
         table.claimsPerSecond.push(claims);
-        console.log(JSON.stringify({ size: table.size, ...get, claimsPerSecond: claims }));
+        console.log(
+          JSON.stringify({
+            size: table.size,
+            get,
+            list,
+            failedList,
+            overview,
+            crashList,
+            claimsPerSecond: claims,
+          }),
+        );
       }
     }
     const base = tables[0];
@@ -164,6 +213,30 @@ export async function benchScale(): Promise<void> {
           `${mean(table.gets.map((g) => g.p99)).toFixed(1)} | ${Math.round(claims)} | ` +
           `${(rps / mean(base.gets.map((g) => g.rps))).toFixed(2)} | ${(claims / mean(base.claimsPerSecond)).toFixed(2)} |`,
       );
+    }
+    console.log(
+      `\nGET /api/jobs of a client with ${LISTED_JOBS} jobs (a page of 50, newest first; then its ` +
+        'failed ones), beside the table above\n',
+    );
+    console.log(
+      '| jobs in the table | list req/s | list p50 / p99 ms | failed list req/s | failed list p50 / p99 ms | list req/s ratio |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- |');
+    const figures = (runs: Run[]) =>
+      `${Math.round(mean(runs.map((r) => r.rps)))} | ${mean(runs.map((r) => r.p50)).toFixed(1)} / ${mean(runs.map((r) => r.p99)).toFixed(1)}`;
+    for (const table of tables) {
+      const ratio = mean(table.lists.map((r) => r.rps)) / mean(base.lists.map((r) => r.rps));
+      console.log(
+        `| ${table.size} | ${figures(table.lists)} | ${figures(table.failedLists)} | ${ratio.toFixed(2)} |`,
+      );
+    }
+    console.log("\nThe operators' overview and their first page of crashed jobs\n");
+    console.log(
+      '| jobs in the table | queues req/s | queues p50 / p99 ms | crashed jobs req/s | crashed jobs p50 / p99 ms |',
+    );
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const table of tables) {
+      console.log(`| ${table.size} | ${figures(table.overviews)} | ${figures(table.crashLists)} |`);
     }
     const largest = tables[tables.length - 1];
     const client = new Client({ connectionString: inSchema(BENCH_DATABASE_URL, largest.schema) });

@@ -14,6 +14,8 @@ import { sleep } from '../engine/bench-database';
 const MAIN = join(ROOT, 'dist/apps/api/src/main.js');
 export const SERVICE_SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 export const BENCH_CLIENT = 'bench-client';
+/** The client whose own jobs `GET /api/jobs` lists: `LISTED_JOBS` of them, whatever the size. */
+export const BENCH_LISTER = 'bench-lister';
 
 export interface Service {
   process: ChildProcess;
@@ -72,8 +74,8 @@ export async function startService(
   throw new Error(`The service did not start on port ${port}`);
 }
 
-export function serviceToken(): Promise<string> {
-  return new SignJWT({ client_id: BENCH_CLIENT, scope: 'job:read' })
+export function serviceToken(clientId: string = BENCH_CLIENT, scope = 'job:read'): Promise<string> {
+  return new SignJWT({ client_id: clientId, scope })
     .setProtectedHeader({ alg: 'HS256' })
     .setExpirationTime('3h')
     .sign(new TextEncoder().encode(SERVICE_SECRET));

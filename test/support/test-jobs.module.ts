@@ -22,11 +22,18 @@ export class TestGates {
   }
 
   open(key: string): void {
+    this.openKeys.add(key);
     this.gate(key).open();
   }
 
   opened(key: string): Promise<void> {
     return this.gate(key).opened;
+  }
+
+  private readonly openKeys = new Set<string>();
+
+  isOpen(key: string): boolean {
+    return this.openKeys.has(key);
   }
 }
 
@@ -123,6 +130,14 @@ export class TestJobHandlers implements OnModuleInit {
   @JobHandler('test.crash')
   async crash(): Promise<JobOutcome> {
     throw new Error('relation "secrets" does not exist: SELECT * FROM secrets');
+  }
+
+  /** Crashes (`failed_with_error`) until its gate is open: a cause an operator fixes, then retries. */
+  @JobHandler('test.flaky')
+  async flaky(job: JobContext<{ gate: string }>): Promise<JobOutcome> {
+    if (!this.gates.isOpen(job.payload.gate))
+      throw new Error('the registry rejected our certificate');
+    return JobOutcome.data({ gate: job.payload.gate, attempt: job.attempt });
   }
 
   @JobHandler('test.transient')

@@ -1,4 +1,5 @@
 export { ApiException } from './api.exception';
+export { errorEnvelope } from './envelope';
 export { ApiExceptionFilter } from './api-exception.filter';
 export { UnavailableErrors } from './unavailable-errors';
 export {
@@ -33,3 +34,4 @@ export { errorExample, exampleEnvelope } from './error.examples';
 export { EXAMPLE_CLIENT_ID } from './example-client';
 export type { NamedExample } from './error.examples';
 export { preferredWaitSeconds, MAX_WAIT_SECONDS } from './prefer-wait';
+export { contentSecurityPolicy } from './security-headers';

@@ -6,7 +6,7 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 300;
 
 /**
- * The query parameters of every list (SPEC section 8): `page` from 1 and `page_size` from 1 to 300.
+ * The query parameters of every list, after eHealth's paging convention: `page` from 1 and `page_size` from 1 to 300.
  * A list's own query DTO extends it with its filters; a bad value is 422 with `query_parameter`.
  */
 export class PageQuery {

@@ -65,3 +65,10 @@ export function securityHeaderLines(): string {
 export function allowDocsPage(reply: FastifyReply): FastifyReply {
   return reply.header('content-security-policy', DOCS_CSP_HEADER);
 }
+
+/** A Content-Security-Policy value for a page of its own (helmet's spelling of `directives`). */
+export function contentSecurityPolicy(directives: Record<string, string[]>): string {
+  return helmetHeaders({ contentSecurityPolicy: { useDefaults: false, directives } })[
+    'content-security-policy'
+  ];
+}

@@ -1,4 +1,5 @@
 export { JobsModule } from './jobs.module';
+export { JOB_TYPE_PATTERN } from './dto/job-list-query.dto';
 export { JOB_SCOPES } from './scopes';
 export { JobsService, JOB_NOT_FOUND } from './jobs.service';
 export type { EnqueueOptions, EnqueuedJob } from './jobs.service';
@@ -16,6 +17,8 @@ export {
   FINISHED_STATES,
   isPending,
   publicStatusOf,
+  PUBLIC_JOB_STATUSES,
+  statesOf,
 } from './job-state';
 export type { JobState, PublicJobStatus } from './job-state';
 export { Job } from './job.entity';
@@ -30,6 +33,9 @@ export { JobWorker } from './engine/job-worker';
 export { WorkersRepository, WORKER_LIVE_MS } from './engine/workers.repository';
 export { JobRetention } from './engine/job-retention';
 export { JobWaiters } from './engine/job-waiters';
+export { EtaEstimator } from './engine/eta-estimator';
+export { PAUSED_ETA } from './engine/eta';
+export { JobTypePause } from './job-type-pause.entity';
 export { MAX_STORED_RESPONSE_BYTES, capStoredError } from './engine/response-cap';
 export { ApiEnqueuedResponses, ApiJobStatusResponses } from './job.openapi';
 export { decodeFinished, encodeFinished } from './engine/finish-event';

@@ -20,7 +20,14 @@ export function isPending(state: JobState): boolean {
   return state === 'waiting' || state === 'running';
 }
 
-export type PublicJobStatus = 'pending' | 'processed' | 'failed' | 'failed_with_error';
+export const PUBLIC_JOB_STATUSES = ['pending', 'processed', 'failed', 'failed_with_error'] as const;
+
+export type PublicJobStatus = (typeof PUBLIC_JOB_STATUSES)[number];
+
+/** The states a public status stands for. */
+export function statesOf(status: PublicJobStatus): readonly JobState[] {
+  return status === 'pending' ? PENDING_STATES : [status];
+}
 
 export function publicStatusOf(state: JobState): PublicJobStatus {
   return state === 'waiting' || state === 'running' ? 'pending' : state;

@@ -15,6 +15,12 @@ export interface QueueDepth {
 export class JobStatistics {
   constructor(private readonly db: DatabaseSession) {}
 
+  /** The job types an operator paused (their jobs wait; the eta says so). */
+  async pausedTypes(): Promise<Set<string>> {
+    const rows = await this.db.query<{ type: string }>('SELECT type FROM job_type_pauses', {});
+    return new Set(rows.map((row) => row.type));
+  }
+
   /** Pending jobs by type: the work queued ahead of a new job. */
   async countPendingByType(): Promise<Map<string, number>> {
     const rows = await this.db.query<{ type: string; count: string | number }>(

@@ -22,6 +22,10 @@ import { JobState } from './job-state';
   where: `"state" IN ('processed', 'failed', 'failed_with_error')`,
 })
 @Index('jobs_type_finished_at', ['type', 'finishedAt'], { where: `"finished_at" IS NOT NULL` })
+@Index('jobs_client_created_at', ['clientId', 'createdAt', 'id'])
+@Index('jobs_failed_with_error_created_at', ['createdAt', 'id'], {
+  where: `"state" = 'failed_with_error'`,
+})
 export class Job {
   @PrimaryColumn({ type: 'varchar', length: 21 })
   id: string;
@@ -58,6 +62,13 @@ export class Job {
   /** Claims so far; the claim's number is the fencing token its completion must present. */
   @Column({ type: 'integer', default: 0 })
   attempts: number;
+
+  /**
+   * Claims made before an operator's last retry of this job (`failed_with_error` run again): its
+   * attempt budget (`JOB_MAX_ATTEMPTS`) counts the claims after it; `attempts` never goes back.
+   */
+  @Column({ name: 'attempt_base', type: 'integer', default: 0 })
+  attemptBase: number;
 
   /** When a waiting job may be claimed (later than now while it backs off after a transient error). */
   @InstantColumn({ name: 'run_at', default: () => 'CURRENT_TIMESTAMP' })

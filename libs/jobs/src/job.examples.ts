@@ -8,7 +8,7 @@ import {
 } from '@app/http';
 import { JobResult } from './job-result';
 import { JobState } from './job-state';
-import { presentJob } from './job.presenter';
+import { presentJob, presentListItem } from './job.presenter';
 
 /**
  * The examples of the OpenAPI document for jobs: one job in each row of the status table, answered
@@ -100,3 +100,31 @@ export const PROCESSED_WITH_LINKS_EXAMPLE = example('Done, the result is links',
     { entity: 'record', href: '/api/records/c3f5a2d1-7e8b-4c6a-9f0e-1d2b3c4a5e60' },
   ],
 });
+
+/** A page of `GET /api/jobs`: a processed job and a pending one, newest first. */
+export const JOB_LIST_EXAMPLE: NamedExample = {
+  summary: 'The first page of the caller’s jobs',
+  value: {
+    ...exampleEnvelope(200, '/api/jobs', {
+      data: [
+        presentListItem({
+          id: 'Q2kV8yT1mXo3bN7rLp0aZ',
+          type: 'encounter_package.create',
+          state: 'waiting',
+          statusCode: null,
+          createdAt: new Date('2026-11-20T09:31:00.000Z'),
+          updatedAt: new Date('2026-11-20T09:31:00.000Z'),
+        }),
+        presentListItem({
+          id: EXAMPLE_JOB_ID,
+          type: 'encounter_package.create',
+          state: 'processed',
+          statusCode: 200,
+          createdAt: new Date('2026-11-20T09:30:00.000Z'),
+          updatedAt: new Date('2026-11-20T09:30:01.000Z'),
+        }),
+      ],
+    }),
+    paging: { page_number: 1, page_size: 50, total_entries: 2, total_pages: 1 },
+  },
+};

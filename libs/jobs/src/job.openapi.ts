@@ -3,12 +3,15 @@ import {
   errorExample,
   header,
   MAX_WAIT_SECONDS,
+  pagedEnvelopeSchema,
+  Paging,
   REQUEST_ID_RESPONSE_HEADER,
   successEnvelopeSchema,
 } from '@app/http';
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiParam, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import * as data from './job-data.schema';
+import { JobListItem } from './job-list-item.schema';
 import * as examples from './job.examples';
 
 const retryAfter = (required: boolean) =>
@@ -119,5 +122,20 @@ export function ApiEnqueuedResponses(): MethodDecorator {
       examples: { duplicate: examples.pendingExample('The earlier identical job, still pending') },
       headers,
     }),
+  );
+}
+
+/** Documents `GET /api/jobs`: one page of the caller's jobs. */
+export function ApiJobListResponses(): MethodDecorator {
+  return applyDecorators(
+    ApiExtraModels(JobListItem, data.JobLink, Paging),
+    ApiResponse({
+      status: 200,
+      description: "One page of the caller's jobs, newest first, with `paging`.",
+      schema: pagedEnvelopeSchema(JobListItem),
+      examples: { jobs: examples.JOB_LIST_EXAMPLE },
+      headers: { ...REQUEST_ID_RESPONSE_HEADER, 'Cache-Control': cacheControl(true) },
+    }),
+    ApiErrorResponse(422),
   );
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { JobData } from './job-data.schema';
-import { JobStatus } from './jobs.repository';
+import { JobListItem } from './job-list-item.schema';
+import { JobListRow, JobStatus } from './jobs.repository';
 import { publicStatusOf } from './job-state';
 
 /** A job as `GET /api/jobs/{id}` answers it: the HTTP status, the headers and `data`. */
@@ -78,4 +79,17 @@ export function renderEnqueued(
     .code(enqueued.created ? 202 : 200)
     .headers({ ...view.headers, location: jobHref(enqueued.job.id) });
   return view.data;
+}
+
+/** A job as `GET /api/jobs` lists it: its status and address, never its data. */
+export function presentListItem(job: JobListRow): JobListItem {
+  return {
+    id: job.id,
+    type: job.type,
+    status: publicStatusOf(job.state),
+    status_code: job.statusCode,
+    inserted_at: job.createdAt.toISOString(),
+    updated_at: job.updatedAt.toISOString(),
+    links: [{ entity: 'job', href: jobHref(job.id) }],
+  };
 }

@@ -1,10 +1,12 @@
-import { AuthenticatedClient, Scopes } from '@app/auth';
-import { preferredWaitSeconds } from '@app/http';
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { AuthenticatedClient, CurrentClient, Scopes } from '@app/auth';
+import { PagedList, preferredWaitSeconds } from '@app/http';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isPending } from './job-state';
-import { ApiJobStatusResponses } from './job.openapi';
+import { JobListQuery } from './dto/job-list-query.dto';
+import { JobListItem } from './job-list-item.schema';
+import { ApiJobListResponses, ApiJobStatusResponses } from './job.openapi';
 import { JobData } from './job-data.schema';
 import { presentJob } from './job.presenter';
 import { JobsService } from './jobs.service';
@@ -14,6 +16,23 @@ import { JOB_SCOPES } from './scopes';
 @Controller('api/jobs')
 export class JobsController {
   constructor(private readonly jobs: JobsService) {}
+
+  /**
+   * The caller's own jobs, newest first: a MIS that lost a job's `Location` finds it here. Filters
+   * combine; another client's jobs are never listed.
+   */
+  @Get()
+  @Scopes(JOB_SCOPES.read)
+  @ApiOperation({ summary: 'List my jobs' })
+  @ApiJobListResponses()
+  async listJobs(
+    @Query() query: JobListQuery,
+    @CurrentClient() client: AuthenticatedClient,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PagedList<JobListItem>> {
+    void reply.header('cache-control', 'no-store');
+    return this.jobs.listForClient(client.clientId, query);
+  }
 
   /**
    * The processing status of an asynchronous job. A job belongs to the client that created it; any

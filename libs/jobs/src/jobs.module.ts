@@ -19,6 +19,11 @@ import { JobStatistics } from './job-statistics';
 import { CreateJobs1764300000000 } from './migrations/1764300000000-create-jobs';
 import { JobEngine1764310000000 } from './migrations/1764310000000-job-engine';
 import { EraseFinishedPayloads1764340000000 } from './migrations/1764340000000-erase-finished-payloads';
+import { JobList1764400000000 } from './migrations/1764400000000-job-list';
+import { JobTypePauses1764410000000 } from './migrations/1764410000000-job-type-pauses';
+import { JobRetries1764420000000 } from './migrations/1764420000000-job-retries';
+import { FailedWithErrorIndex1764440000000 } from './migrations/1764440000000-failed-with-error-index';
+import { JobTypePause } from './job-type-pause.entity';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
@@ -72,11 +77,15 @@ const port = <T>(token: abstract new (...args: never[]) => T, of: (ports: Databa
 @Module({
   imports: [
     DatabaseModule.forFeature({
-      entities: [Job],
+      entities: [Job, JobTypePause],
       migrations: [
         CreateJobs1764300000000,
         JobEngine1764310000000,
         EraseFinishedPayloads1764340000000,
+        JobList1764400000000,
+        JobTypePauses1764410000000,
+        JobRetries1764420000000,
+        FailedWithErrorIndex1764440000000,
       ],
     }),
     AuthModule,
@@ -98,6 +107,6 @@ const port = <T>(token: abstract new (...args: never[]) => T, of: (ports: Databa
     JobRetention,
     JobGauges,
   ],
-  exports: [JobsService, JobWorker, WorkersRepository],
+  exports: [JobsService, JobWorker, WorkersRepository, EtaEstimator, JobEvents],
 })
 export class JobsModule {}

@@ -20,6 +20,20 @@ export interface PendingHolder {
 /** What callers see of a job: its status and result (the status route, the long poll). */
 export type JobStatus = Pick<Job, 'id' | 'clientId' | 'state' | 'statusCode' | 'result' | 'eta'>;
 
+/** Which of a client's jobs `GET /api/jobs` lists. */
+export interface JobListFilter {
+  states?: readonly JobState[];
+  type?: string;
+  insertedFrom?: Date;
+  insertedTo?: Date;
+}
+
+/** A job as the list shows it: never its payload or result. */
+export type JobListRow = Pick<
+  Job,
+  'id' | 'type' | 'state' | 'statusCode' | 'createdAt' | 'updatedAt'
+>;
+
 interface StatusRow {
   id: string;
   client_id: string;
@@ -32,8 +46,8 @@ interface StatusRow {
 const INSERT_ATTEMPTS = 3;
 
 /**
- * What the API does with the jobs table: read a job's status for its client, and insert a
- * submission unless an identical one is pending. One implementation per database, chosen in
+ * What the API does with the jobs table: read a job's status for its client, list a client's jobs,
+ * and insert a submission unless an identical one is pending. One implementation per database, chosen in
  * `JobsModule`; they differ only in how an insert outside a caller's transaction is announced.
  */
 export abstract class JobsRepository {
@@ -67,6 +81,47 @@ export abstract class JobsRepository {
       statusCode: row.status_code,
       result: row.result === null ? null : (JSON.parse(row.result) as JobResult),
       eta: this.db.fromDatabase(row.eta)!,
+    };
+  }
+
+  /**
+   * One page of a client's jobs, newest first, and how many match (`GET /api/jobs`). Both reads
+   * walk `jobs_client_created_at` within the client's own jobs, however many others the table holds.
+   */
+  async listForClient(
+    clientId: string,
+    filter: JobListFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ rows: JobListRow[]; total: number }> {
+    const where = ['client_id = :clientId'];
+    if (filter.states) where.push('state IN (:...states)');
+    if (filter.type !== undefined) where.push('type = :type');
+    if (filter.insertedFrom) where.push('created_at >= :insertedFrom');
+    if (filter.insertedTo) where.push('created_at <= :insertedTo');
+    const parameters = { clientId, ...filter, ...page };
+    const [rows, [count]] = await Promise.all([
+      this.db.query<Record<string, unknown>>(
+        `SELECT id, type, state, status_code, created_at, updated_at FROM jobs
+          WHERE ${where.join(' AND ')}
+          ORDER BY created_at DESC, id DESC
+          LIMIT :limit OFFSET :offset`,
+        parameters,
+      ),
+      this.db.query<{ total: string | number }>(
+        `SELECT COUNT(*) AS total FROM jobs WHERE ${where.join(' AND ')}`,
+        parameters,
+      ),
+    ]);
+    return {
+      rows: rows.map((row) => ({
+        id: row.id as string,
+        type: row.type as string,
+        state: row.state as JobState,
+        statusCode: row.status_code === null ? null : Number(row.status_code),
+        createdAt: this.db.fromDatabase(row.created_at)!,
+        updatedAt: this.db.fromDatabase(row.updated_at)!,
+      })),
+      total: Number(count?.total ?? 0),
     };
   }
 
@@ -136,6 +191,7 @@ export abstract class JobsRepository {
       statusCode: null,
       result: null,
       attempts: 0,
+      attemptBase: 0,
       runAt: now,
       lockedUntil: null,
       lockedBy: null,

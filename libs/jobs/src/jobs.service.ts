@@ -1,5 +1,5 @@
 import { DatabaseSession } from '@app/database';
-import { ApiException } from '@app/http';
+import { ApiException, PagedList } from '@app/http';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { jobsEnqueued } from './job-metrics';
@@ -9,8 +9,11 @@ import { JobEvents } from './engine/job-events';
 import { JobHandlerRegistry } from './engine/job-handler.registry';
 import { FinishedJob } from './engine/finish-event';
 import { JobWaiters, SinceRead } from './engine/job-waiters';
+import { JobListQuery } from './dto/job-list-query.dto';
 import { isJobId } from './job-id';
-import { isPending } from './job-state';
+import { JobListItem } from './job-list-item.schema';
+import { presentListItem } from './job.presenter';
+import { isPending, statesOf } from './job-state';
 import { Job } from './job.entity';
 import { JobsRepository, JobStatus } from './jobs.repository';
 
@@ -93,6 +96,27 @@ export class JobsService {
     if (!job) throw ApiException.notFound(JOB_NOT_FOUND);
     this.readAt.set(job, readAt);
     return job;
+  }
+
+  /** One page of this client's jobs, newest first, filtered as the query asks. */
+  async listForClient(clientId: string, query: JobListQuery): Promise<PagedList<JobListItem>> {
+    const instant = (text?: string) => (text === undefined ? undefined : new Date(text));
+    const { rows, total } = await this.jobs.listForClient(
+      clientId,
+      {
+        states: query.status ? statesOf(query.status) : undefined,
+        type: query.type,
+        insertedFrom: instant(query.inserted_from),
+        insertedTo: instant(query.inserted_to),
+      },
+      { offset: query.offset, limit: query.page_size },
+    );
+    return PagedList.of(rows.map(presentListItem), total, query);
+  }
+
+  /** The job types this application has handlers for. */
+  get jobTypes(): string[] {
+    return this.handlers.types();
   }
 
   /** Whether the process is shutting down (held polls answer at once, and close their connection). */

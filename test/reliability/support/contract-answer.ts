@@ -20,9 +20,10 @@ export interface Asked {
 
 /**
  * Routes whose successful answer is a document rather than an envelope: the OpenAPI JSON, the
- * Swagger UI and its assets, and the Prometheus text. Their errors are still enveloped.
+ * Swagger UI and its assets, the operators' console (its page and bundle), and the Prometheus
+ * text. Their errors are still enveloped.
  */
-const DOCUMENT_ROUTES = /^\/(api\/docs(-json)?(\/.*)?|metrics)$/;
+const DOCUMENT_ROUTES = /^\/(api\/docs(-json)?(\/.*)?|admin(\/.*)?|metrics)$/;
 
 /** The SPEC's request id rule: 20 to 200 visible ASCII characters are echoed, others replaced. */
 const ACCEPTED_REQUEST_ID = /^[\x21-\x7e]{20,200}$/;
@@ -78,7 +79,7 @@ export function expectContractAnswer(answer: Answer, asked: Asked): void {
     return fail('a body that is not JSON');
   }
   const isError = answer.status >= 400;
-  // A list may carry its page's place in the whole list beside `data` (SPEC section 8).
+  // A list may carry its page's place in the whole list beside `data` (eHealth's paging convention).
   const keys = Object.keys(body)
     .filter((key) => !(key === 'paging' && Array.isArray(body.data)))
     .sort();

@@ -7,6 +7,7 @@ const job = (id: string): ClaimedJob => ({
   clientId: 'c',
   payload: {},
   attempts: 1,
+  attemptBase: 0,
   eta: new Date(0),
 });
 const completion = (id: string): QueuedCompletion => ({

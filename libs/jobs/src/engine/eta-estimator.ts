@@ -24,6 +24,11 @@ export class EtaEstimator {
     return estimateEta(await this.currentSnapshot(now), type, now);
   }
 
+  /** Forgets the cached snapshot (after a change the next estimate must see). */
+  invalidate(): void {
+    this.snapshot = undefined;
+  }
+
   private currentSnapshot(now: Date): Promise<QueueSnapshot> {
     if (!this.snapshot || now.getTime() - this.snapshot.at > SNAPSHOT_TTL_MS) {
       const value = this.measure(now);
@@ -34,15 +39,16 @@ export class EtaEstimator {
   }
 
   private async measure(now: Date): Promise<QueueSnapshot> {
-    const [samples, pendingByType, capacity] = await Promise.all([
+    const [samples, pendingByType, capacity, paused] = await Promise.all([
       this.statistics.recentDurations(
         new Date(now.getTime() - DURATION_WINDOW_MS),
         DURATION_SAMPLES,
       ),
       this.statistics.countPendingByType(),
       this.workers.capacitySince(new Date(now.getTime() - WORKER_LIVE_MS)),
+      this.statistics.pausedTypes(),
     ]);
     const { byType, overall } = meanDurations(samples);
-    return { meanDurationMs: byType, overallMeanMs: overall, pendingByType, capacity };
+    return { meanDurationMs: byType, overallMeanMs: overall, pendingByType, capacity, paused };
   }
 }

@@ -1,4 +1,4 @@
-import { estimateEta, expectedDurationMs, meanDurations, QueueSnapshot } from './eta';
+import { estimateEta, expectedDurationMs, meanDurations, PAUSED_ETA, QueueSnapshot } from './eta';
 
 const NOW = new Date('2024-05-01T12:00:00.000Z');
 
@@ -33,6 +33,13 @@ describe('estimateEta', () => {
     expect(estimateEta(measured, 'fast', NOW)).toEqual(new Date('2024-05-01T12:00:05.000Z'));
     // + 2,000 for a slow job
     expect(msAhead(estimateEta(measured, 'slow', NOW))).toBe(6_500);
+  });
+
+  it('says paused for a paused type, and counts no paused work ahead of the others', () => {
+    const paused = { ...measured, paused: new Set(['slow']) };
+    expect(estimateEta(paused, 'slow', NOW)).toEqual(PAUSED_ETA);
+    // (2 × 500) / 2 = 500 ahead, + 500 for a fast job: the 4 slow ones wait for the resume.
+    expect(msAhead(estimateEta(paused, 'fast', NOW))).toBe(1_000);
   });
 
   it('answers the job own mean on an empty queue', () => {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { jobDuration } from '../job-metrics';
 import { JobHandlerRegistry } from './job-handler.registry';
 import { JobOutcome } from './job-outcome';
-import { Claim, ClaimedJob } from './job-store';
+import { Claim, ClaimedJob, runsOf } from './job-store';
 import { JobSettlement } from './job-settlement';
 
 /** An AbortController made only when a handler reads its signal, or when it is aborted. */
@@ -95,7 +95,7 @@ export class HandlerRuns {
       freeSlot();
       return this.settlement.crash(job, claim, new Error(`No handler for job type ${job.type}`));
     }
-    if (claim.attempt > this.maxAttempts) {
+    if (runsOf(job, claim) > this.maxAttempts) {
       freeSlot();
       return this.settlement.giveUp(job, claim);
     }

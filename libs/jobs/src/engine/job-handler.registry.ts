@@ -47,4 +47,9 @@ export class JobHandlerRegistry implements OnModuleInit {
   has(type: string): boolean {
     return this.handlers.has(type);
   }
+
+  /** Every job type with a handler, sorted. */
+  types(): string[] {
+    return [...this.handlers.keys()].sort();
+  }
 }

@@ -7,7 +7,7 @@ import { EtaEstimator } from './eta-estimator';
 import { encodeFinished, finishedJobOf } from './finish-event';
 import { JobEvents } from './job-events';
 import { JobOutcome, Persist } from './job-outcome';
-import { Claim, ClaimedJob, Completion, JobStore, QueuedCompletion } from './job-store';
+import { Claim, ClaimedJob, Completion, JobStore, QueuedCompletion, runsOf } from './job-store';
 import { judgeError, retryDelayMs } from './job-verdict';
 import { capStoredError } from './response-cap';
 
@@ -76,7 +76,7 @@ export class JobSettlement {
       };
       return this.finishOrLog(job, claim, completion);
     }
-    if (verdict.kind === 'transient' && claim.attempt < this.options.maxAttempts) {
+    if (verdict.kind === 'transient' && runsOf(job, claim) < this.options.maxAttempts) {
       return this.retryLater(job, claim, error);
     }
     if (verdict.kind === 'transient') return this.giveUp(job, claim, error);
@@ -85,11 +85,10 @@ export class JobSettlement {
 
   /** The job ran out of attempts (its worker kept dying, or it kept failing for now). */
   async giveUp(job: ClaimedJob, claim: Claim, error?: unknown): Promise<void> {
+    const runs = runsOf(job, claim);
     const cause =
-      error === undefined
-        ? `its worker stopped during each of ${claim.attempt - 1} runs`
-        : describe(error);
-    return this.crash(job, claim, new Error(`Gave up after ${claim.attempt} attempts: ${cause}`));
+      error === undefined ? `its worker stopped during each of ${runs - 1} runs` : describe(error);
+    return this.crash(job, claim, new Error(`Gave up after ${runs} attempts: ${cause}`));
   }
 
   /** Failed with an error: the caller sees an error id, the operator the logged stack. */
@@ -162,7 +161,7 @@ export class JobSettlement {
 
   private async retryLater(job: ClaimedJob, claim: Claim, error: unknown): Promise<void> {
     const now = new Date();
-    const runAt = new Date(now.getTime() + retryDelayMs(claim.attempt));
+    const runAt = new Date(now.getTime() + retryDelayMs(runsOf(job, claim)));
     const eta = await this.eta.estimate(job.type, runAt).catch(() => runAt);
     const reason = describe(error);
     jobsRetried.inc({ type: job.type });

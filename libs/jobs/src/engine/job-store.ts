@@ -35,6 +35,8 @@ export interface ClaimedJob {
   payload: Record<string, unknown>;
   /** The claim's number: the fencing token its completion presents. */
   attempts: number;
+  /** Claims made before an operator's last retry: the attempt budget counts the claims after. */
+  attemptBase: number;
   eta: Date;
 }
 
@@ -51,6 +53,22 @@ export interface CycleResult {
  * dedupe key in the completing statement; the row keeps the job's answer.
  */
 export const KEEPS_PAYLOAD: Completion['state'] = 'failed_with_error';
+
+/**
+ * A claim's condition on the job's type: workers claim no job of a type an operator paused
+ * (`job_type_pauses`). `NOT IN` is a filter on the claim's ordered index walk (a hashed subplan on
+ * PostgreSQL), so a claim still stops after `limit` jobs; `NOT EXISTS` would become an anti-join
+ * that reads every due job and sorts them.
+ */
+export const UNPAUSED = 'type NOT IN (SELECT type FROM job_type_pauses)';
+
+/**
+ * Which run of its attempt budget this claim is: claims since an operator's last retry of the job.
+ * The claim number itself (the fencing token) never goes back.
+ */
+export function runsOf(job: ClaimedJob, claim: Claim): number {
+  return claim.attempt - job.attemptBase;
+}
 
 /**
  * The engine's store: the statements a worker sends on the jobs table. Every write to a claimed

@@ -8,6 +8,7 @@ import {
   JobStore,
   KEEPS_PAYLOAD,
   QueuedCompletion,
+  UNPAUSED,
 } from '../engine/job-store';
 import { FINISHED_STATES } from '../job-state';
 
@@ -49,9 +50,10 @@ export class PostgresJobStore extends JobStore {
        expired AS (
          SELECT id, state FROM jobs
           WHERE state = 'running' AND locked_until < :now AND id <> ALL(:ids::varchar[])
+            AND ${UNPAUSED}
           ORDER BY locked_until LIMIT :limit FOR UPDATE SKIP LOCKED),
        waiting AS (
-         SELECT id, state FROM jobs WHERE state = 'waiting' AND run_at <= :now
+         SELECT id, state FROM jobs WHERE state = 'waiting' AND run_at <= :now AND ${UNPAUSED}
           ORDER BY run_at LIMIT :limit FOR UPDATE SKIP LOCKED),
        due AS (SELECT * FROM expired UNION ALL SELECT * FROM waiting LIMIT :limit),
        claimed AS (
@@ -61,12 +63,12 @@ export class PostgresJobStore extends JobStore {
            FROM due
           WHERE jobs.id = due.id
           RETURNING jobs.id, jobs.type, jobs.client_id, jobs.payload, jobs.attempts,
-                    (extract(epoch FROM jobs.eta) * 1000)::float8 AS eta_ms,
+                    jobs.attempt_base, (extract(epoch FROM jobs.eta) * 1000)::float8 AS eta_ms,
                     due.state AS previous_state)
        SELECT NULL AS finished, NULL AS announced, c.* FROM claimed c
        UNION ALL
        SELECT (SELECT string_agg(id, ',') FROM done), (SELECT count(*) FROM announced),
-              NULL, NULL, NULL, NULL, NULL, NULL, NULL`,
+              NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL`,
     );
     this.renewLeasesStatement = db.prepare<{ id: string }>(
       'jobs_renew_leases',
@@ -115,6 +117,7 @@ export class PostgresJobStore extends JobStore {
         clientId: row.client_id as string,
         payload: JSON.parse(row.payload as string) as Record<string, unknown>,
         attempts: row.attempts as number,
+        attemptBase: row.attempt_base as number,
         eta: new Date(row.eta_ms as number),
       });
       if (row.previous_state === 'running') reclaimed += 1;

@@ -1,7 +1,7 @@
 import { DatabaseSession } from '@app/database';
 import { EntityManager } from 'typeorm';
 import { finishedJobOf } from '../engine/finish-event';
-import { Claim, CycleResult, JobStore, QueuedCompletion } from '../engine/job-store';
+import { Claim, CycleResult, JobStore, QueuedCompletion, UNPAUSED } from '../engine/job-store';
 import { FINISHED_STATES } from '../job-state';
 import { LocalJobEvents } from './local-job-events';
 
@@ -78,7 +78,8 @@ export class SqliteJobStore extends JobStore {
     const parameters = { workerId, leaseUntil, now, limit };
     const found = await this.db.query<{ id: string; state: string }>(
       `SELECT id, state FROM jobs
-        WHERE (state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now)
+        WHERE ((state = 'waiting' AND run_at <= :now) OR (state = 'running' AND locked_until < :now))
+          AND ${UNPAUSED}
         ORDER BY run_at
         LIMIT :limit`,
       parameters,
@@ -90,7 +91,7 @@ export class SqliteJobStore extends JobStore {
           SET state = 'running', attempts = attempts + 1, locked_until = :leaseUntil,
               locked_by = :workerId, started_at = :now, updated_at = :now
         WHERE id IN (:...ids)
-        RETURNING id, type, client_id, payload, attempts, eta`,
+        RETURNING id, type, client_id, payload, attempts, attempt_base, eta`,
       { ...parameters, ids: found.map((row) => row.id) },
       manager,
     );
@@ -100,6 +101,7 @@ export class SqliteJobStore extends JobStore {
       clientId: row.client_id as string,
       payload: JSON.parse(row.payload as string) as Record<string, unknown>,
       attempts: Number(row.attempts),
+      attemptBase: Number(row.attempt_base),
       eta: this.db.fromDatabase(row.eta)!,
     }));
     return { jobs, reclaimed: found.filter((row) => row.state === 'running').length };
