@@ -1,5 +1,5 @@
 export { JobsModule } from './jobs.module';
-export { JOB_TYPE_PATTERN } from './dto/job-list-query.dto';
+export { JOB_TYPE_PATTERN, JobFilterQuery } from './dto/job-list-query.dto';
 export { JOB_SCOPES } from './scopes';
 export { JobsService, JOB_NOT_FOUND } from './jobs.service';
 export type { EnqueueOptions, EnqueuedJob } from './jobs.service';

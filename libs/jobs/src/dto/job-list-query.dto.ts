@@ -6,8 +6,8 @@ import { PUBLIC_JOB_STATUSES, PublicJobStatus } from '../job-state';
 /** What a job type's name may hold: visible ASCII. */
 export const JOB_TYPE_PATTERN = /^[\x21-\x7e]+$/;
 
-/** The filters of `GET /api/jobs`, with its paging. */
-export class JobListQuery extends PageQuery {
+/** The filters every list of jobs shares (status and type), with its paging. */
+export class JobFilterQuery extends PageQuery {
   /** Only jobs in this status. */
   @ApiProperty({ required: false, enum: PUBLIC_JOB_STATUSES, example: 'failed' })
   @IsOptional()
@@ -26,7 +26,10 @@ export class JobListQuery extends PageQuery {
   @MaxLength(100)
   @Matches(JOB_TYPE_PATTERN)
   type?: string;
+}
 
+/** The filters of `GET /api/jobs`, with its paging. */
+export class JobListQuery extends JobFilterQuery {
   /** Only jobs submitted at or after this instant (ISO 8601). */
   @ApiProperty({ required: false, format: 'date-time', example: '2026-11-20T00:00:00.000Z' })
   @IsOptional()
