@@ -3,7 +3,24 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
+import type { Database as SqliteConnection, Statement as SqliteStatement } from 'better-sqlite3';
+import type { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+/**
+ * Parameters as `query` binds them on SQLite (TypeORM's rules): a date as the UTC text entities are
+ * written with, a boolean as 0 or 1, a whole number as an integer.
+ */
+function sqliteValues(parameters: Record<string, unknown>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(parameters)) {
+    if (value instanceof Date) values[name] = value.toISOString().replace('T', ' ').slice(0, 23);
+    else if (typeof value === 'boolean') values[name] = value ? 1 : 0;
+    else if (typeof value === 'number' && Number.isSafeInteger(value)) values[name] = BigInt(value);
+    else values[name] = value;
+  }
+  return values;
+}
 
 /**
  * The one way the service writes in transactions and runs hand-written SQL on either database.
@@ -55,16 +72,17 @@ export class DatabaseSession {
 
   /**
    * A statement the service runs often, written with `:name` parameters like `query` (no `:...`
-   * lists). On PostgreSQL its SQL is compiled once and it runs as a named prepared statement, so
-   * each connection parses and plans it once rather than on every call (the worker's statements
-   * plan for longer than they run); on SQLite it is `query` (the driver caches its statements).
-   * Outside a transaction only.
+   * lists), prepared once. On PostgreSQL its SQL is compiled once and it runs as a named prepared
+   * statement, so each connection parses and plans it once rather than on every call (the worker's
+   * statements plan for longer than they run); on SQLite it is prepared once on the connection and
+   * run there directly, without a query runner or a rewrite of its SQL per call (the poll's read).
+   * Parameters are bound as `query` binds them. Outside a transaction only.
    */
   prepare<T extends ObjectLiteral>(
     name: string,
     sql: string,
   ): (parameters: Record<string, unknown>) => Promise<T[]> {
-    if (!this.isPostgres) return (parameters) => this.query<T>(sql, parameters);
+    if (!this.isPostgres) return this.prepareOnSqlite<T>(sql);
     const names: string[] = [];
     const text = sql.replace(/(?<!:):([A-Za-z_][A-Za-z0-9_]*)/g, (_, parameter: string) => {
       const at = names.indexOf(parameter);
@@ -80,6 +98,28 @@ export class DatabaseSession {
       const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
       const result = await pool.query<T>({ name, text, values });
       return result.rows;
+    };
+  }
+
+  /** `prepare` on SQLite: better-sqlite3 binds `:name` parameters itself. */
+  private prepareOnSqlite<T extends ObjectLiteral>(
+    sql: string,
+  ): (parameters: Record<string, unknown>) => Promise<T[]> {
+    let prepared: { on: SqliteConnection; statement: SqliteStatement } | undefined;
+    return async (parameters) => {
+      const connection = (this.dataSource.driver as BetterSqlite3Driver)
+        .databaseConnection as SqliteConnection;
+      // The driver opens a new connection if it reconnects: its statements go with the old one.
+      if (prepared?.on !== connection) {
+        prepared = { on: connection, statement: connection.prepare(sql) };
+      }
+      const { statement } = prepared;
+      const values = sqliteValues(parameters);
+      if (!statement.reader) {
+        statement.run(values);
+        return [];
+      }
+      return statement.all(values) as T[];
     };
   }
 

@@ -51,10 +51,22 @@ const INSERT_ATTEMPTS = 3;
  * `JobsModule`; they differ only in how an insert outside a caller's transaction is announced.
  */
 export abstract class JobsRepository {
+  /** The poll's read, prepared once: it runs on every `GET /api/jobs/{id}`. */
+  private readonly readStatus: (parameters: {
+    id: string;
+    clientId: string;
+  }) => Promise<StatusRow[]>;
+
   constructor(
     protected readonly db: DatabaseSession,
     protected readonly jobs: Repository<Job>,
-  ) {}
+  ) {
+    this.readStatus = db.prepare<StatusRow>(
+      'jobs_read_status',
+      `SELECT id, client_id, state, status_code, result, eta FROM jobs
+        WHERE id = :id AND client_id = :clientId`,
+    );
+  }
 
   /**
    * `insertPending` outside a caller's transaction, announced to the workers once it commits (only
@@ -64,15 +76,11 @@ export abstract class JobsRepository {
 
   /**
    * What a caller may see of the job with this id, only when it belongs to this client. The
-   * polling path: one primary-key read of the columns the answer needs (never the payload), in
-   * plain SQL (the query builder costs more than the query itself here).
+   * polling path: one primary-key read of the columns the answer needs (never the payload), a
+   * prepared statement (the query builder, even a query runner, costs more than the read itself).
    */
   async findVisible(id: string, clientId: string): Promise<JobStatus | null> {
-    const [row] = await this.db.query<StatusRow>(
-      `SELECT id, client_id, state, status_code, result, eta FROM jobs
-        WHERE id = :id AND client_id = :clientId`,
-      { id, clientId },
-    );
+    const [row] = await this.readStatus({ id, clientId });
     if (!row) return null;
     return {
       id: row.id,

@@ -18,6 +18,8 @@ import { Job } from './job.entity';
 import { JobsRepository, JobStatus } from './jobs.repository';
 
 export const JOB_NOT_FOUND = 'Job not found.';
+/** The poll's 404 is the same every time: one instance, no stack captured per unknown id. */
+const UNKNOWN_JOB = ApiException.notFound(JOB_NOT_FOUND);
 
 export interface EnqueueOptions {
   /** The client the job belongs to: only it can read the job. */
@@ -93,7 +95,7 @@ export class JobsService {
   async getForClient(id: string, clientId: string): Promise<JobStatus> {
     const readAt = performance.now();
     const job = isJobId(id) ? await this.jobs.findVisible(id, clientId) : null;
-    if (!job) throw ApiException.notFound(JOB_NOT_FOUND);
+    if (!job) throw UNKNOWN_JOB;
     this.readAt.set(job, readAt);
     return job;
   }
