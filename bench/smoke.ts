@@ -20,6 +20,7 @@ const BENCHMARKS: [string, Record<string, string>][] = [
   ['scale', { SIZES: '1000,3000', WAITING: '200', CLAIMS: '50', DURATION: '1', ROUNDS: '1' }],
   ['long-poll', { CLIENTS: '20', SPREAD: '1', WAIT: '5', ROUNDS: '1' }],
   ['profile', { REQUESTS: '200', CONCURRENCY: '10' }],
+  ['profile-gap', { REQUESTS: '400', CONNECTIONS: '5' }],
 ];
 
 function run(name: string, sizes: Record<string, string>): Promise<{ ok: boolean; log: string }> {

@@ -9,12 +9,10 @@
  * SCENARIOS (comma-separated, default all), BENCH_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/mis_bench; SKIP_POSTGRES=1 to skip).
  */
-import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import {
   compileBare,
   ensurePostgresDatabase,
@@ -28,15 +26,12 @@ import {
   stopServer,
   table,
 } from '../support/http-runs';
+import { PENDING, PROCESSED, seedPollJobs, UNKNOWN } from './seed-jobs';
 
 const DURATION = Number(process.env.DURATION ?? 10);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
-const PENDING = 'BenchPendingJob000001';
-const PROCESSED = 'BenchProcessedJob0001';
-const UNKNOWN = 'BenchUnknownJob000001';
-
 /** What is polled, and with which token. */
 interface Scenario {
   name: string;
@@ -54,40 +49,6 @@ const SCENARIOS = ALL_SCENARIOS.filter((scenario) =>
     ? process.env.SCENARIOS.split(',').some((name) => scenario.name.startsWith(name.trim()))
     : true,
 );
-
-async function seed(database: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const eta = new Date(Date.now() + 3_600_000);
-  const result = JSON.stringify({
-    kind: 'links',
-    links: [{ entity: 'encounter', href: '/api/patients/p/encounters/e' }],
-  });
-  const rows: [string, string, number | null, string | null][] = [
-    [PENDING, 'waiting', null, null],
-    [PROCESSED, 'processed', 200, result],
-  ];
-  if (database === 'sqlite') {
-    const db = new Database(join(env.DATA_DIR!, 'mis-jobs.sqlite'));
-    const insert = db.prepare(
-      `INSERT OR REPLACE INTO jobs (id, type, client_id, state, status_code, payload, result, eta, attempts, run_at, created_at, updated_at)
-       VALUES (?, 'bench', 'bench-client', ?, ?, '{}', ?, ?, 0, ?, ?, ?)`,
-    );
-    const at = eta.toISOString().replace('T', ' ').replace('Z', '');
-    for (const [id, state, code, res] of rows) insert.run(id, state, code, res, at, at, at, at);
-    db.close();
-    return;
-  }
-  const client = new Client({ connectionString: env.DATABASE_URL });
-  await client.connect();
-  await client.query('DELETE FROM jobs WHERE id = ANY($1)', [rows.map((row) => row[0])]);
-  for (const [id, state, code, res] of rows) {
-    await client.query(
-      `INSERT INTO jobs (id, type, client_id, state, status_code, payload, result, eta, attempts, run_at)
-       VALUES ($1, 'bench', 'bench-client', $2, $3, '{}', $4, $5, 0, $5)`,
-      [id, state, code, res, eta],
-    );
-  }
-  await client.end();
-}
 
 async function main(): Promise<void> {
   ensureServiceBuilt();
@@ -114,7 +75,7 @@ async function main(): Promise<void> {
     };
     // The service migrates the database; then the jobs are written straight into it.
     await stopServer(await startServer('service', BARE, ++port, env));
-    await seed(database, env);
+    await seedPollJobs(database, env);
     for (const { name: scenario, id, token: which } of SCENARIOS) {
       const expected = { good: [200, 303, 404], bad: [401] }[which];
       for (let round = 0; round < ROUNDS; round++) {

@@ -158,4 +158,6 @@ export function serveBare(
       },
     );
   }).listen(port, '127.0.0.1');
+  // Stopped as the service is, with a normal exit (a CPU profile is written only then).
+  process.once('SIGTERM', () => process.exit(0));
 }

@@ -50,15 +50,21 @@ export function compileBare(script: string): string {
   return join(outDir, relative(ROOT, script)).replace(/\.ts$/, '.js');
 }
 
-/** Starts the built service, or the compiled bare baseline, and waits until it answers. */
+/**
+ * Starts the built service, or the compiled bare baseline, and waits until it answers. `nodeFlags`
+ * go to `node` itself (`--cpu-prof`, for instance).
+ */
 export async function startServer(
   kind: Kind,
   bareEntry: string,
   port: number,
   env: NodeJS.ProcessEnv,
+  nodeFlags: string[] = [],
 ): Promise<ChildProcess> {
-  const args =
-    kind === 'service' ? [join(ROOT, 'dist/apps/api/src/main.js')] : [bareEntry, String(port)];
+  const args = [
+    ...nodeFlags,
+    ...(kind === 'service' ? [join(ROOT, 'dist/apps/api/src/main.js')] : [bareEntry, String(port)]),
+  ];
   // Output goes to a file, not a pipe this process is too busy to drain (that would slow the
   // server down); a server that dies says why there.
   const log = join(tmpdir(), `mis-jobs-bench-${kind}-${port}.log`);
