@@ -67,6 +67,16 @@ describe('prepared statements', () => {
 
   it('reject a statement the database refuses, as `query` does', async () => {
     const broken = db.prepare(`prepared_broken_${client}`, 'SELECT nope FROM jobs WHERE id = :id');
-    await expect(broken({ id: 'x' })).rejects.toThrow(/nope/);
+    const refused = await broken({ id: 'x' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const queried = await db.query('SELECT nope FROM jobs WHERE id = :id', { id: 'x' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toMatch(/nope/);
+    expect((refused as Error).name).toBe((queried as Error).name);
   });
 });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
 import type { Pool } from 'pg';
-import { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, QueryFailedError } from 'typeorm';
 import type { Database as SqliteConnection, Statement as SqliteStatement } from 'better-sqlite3';
 import type { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -76,7 +76,8 @@ export class DatabaseSession {
    * statement, so each connection parses and plans it once rather than on every call (the worker's
    * statements plan for longer than they run); on SQLite it is prepared once on the connection and
    * run there directly, without a query runner or a rewrite of its SQL per call (the poll's read).
-   * Parameters are bound as `query` binds them. Outside a transaction only.
+   * Parameters are bound, and failures reported (`QueryFailedError`), as `query` does. Outside a
+   * transaction only.
    */
   prepare<T extends ObjectLiteral>(
     name: string,
@@ -96,8 +97,13 @@ export class DatabaseSession {
         return parameters[parameter];
       });
       const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-      const result = await pool.query<T>({ name, text, values });
-      return result.rows;
+      try {
+        const result = await pool.query<T>({ name, text, values });
+        return result.rows;
+      } catch (error) {
+        // As `query` reports it: the driver's error, its code and the statement, in TypeORM's error.
+        throw new QueryFailedError(text, values, error as Error);
+      }
     };
   }
 
@@ -111,15 +117,24 @@ export class DatabaseSession {
         .databaseConnection as SqliteConnection;
       // The driver opens a new connection if it reconnects: its statements go with the old one.
       if (prepared?.on !== connection) {
-        prepared = { on: connection, statement: connection.prepare(sql) };
+        try {
+          prepared = { on: connection, statement: connection.prepare(sql) };
+        } catch (error) {
+          throw new QueryFailedError(sql, [], error as Error);
+        }
       }
       const { statement } = prepared;
       const values = sqliteValues(parameters);
-      if (!statement.reader) {
-        statement.run(values);
-        return [];
+      try {
+        if (!statement.reader) {
+          statement.run(values);
+          return [];
+        }
+        return statement.all(values) as T[];
+      } catch (error) {
+        // As `query` reports it: the driver's error, its code and the statement, in TypeORM's error.
+        throw new QueryFailedError(sql, [values], error as Error);
       }
-      return statement.all(values) as T[];
     };
   }
 
