@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
 import type { Pool } from 'pg';
-import { DataSource, EntityManager, ObjectLiteral, QueryFailedError } from 'typeorm';
+import {
+  ConnectionIsNotSetError,
+  DataSource,
+  EntityManager,
+  ObjectLiteral,
+  QueryFailedError,
+} from 'typeorm';
 import type { Database as SqliteConnection, Statement as SqliteStatement } from 'better-sqlite3';
 import type { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -96,7 +102,9 @@ export class DatabaseSession {
         if (!(parameter in parameters)) throw new Error(`${name}: no value for :${parameter}`);
         return parameters[parameter];
       });
-      const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+      const pool = (this.dataSource.driver as PostgresDriver).master as Pool | undefined;
+      // The data source was closed: refused as TypeORM refuses `query` then (a 503, not a 500).
+      if (!pool) throw new ConnectionIsNotSetError('postgres');
       try {
         const result = await pool.query<T>({ name, text, values });
         return result.rows;
@@ -113,8 +121,9 @@ export class DatabaseSession {
   ): (parameters: Record<string, unknown>) => Promise<T[]> {
     let prepared: { on: SqliteConnection; statement: SqliteStatement } | undefined;
     return async (parameters) => {
-      const connection = (this.dataSource.driver as BetterSqlite3Driver)
-        .databaseConnection as SqliteConnection;
+      const connection = (this.dataSource.driver as BetterSqlite3Driver).databaseConnection as
+        SqliteConnection | undefined;
+      if (!connection) throw new ConnectionIsNotSetError('better-sqlite3');
       // The driver opens a new connection if it reconnects: its statements go with the old one.
       if (prepared?.on !== connection) {
         try {
