@@ -27,7 +27,8 @@ describe('prepared statements', () => {
   it('find the rows `query` finds, dates compared as the entities store them', async () => {
     const eta = new Date('2026-03-04T05:06:07.089Z');
     const early = await rows.insert({ type: 'prepared', clientId: client, payload: {}, eta });
-    const late = await rows.insert({
+    // One millisecond later: found only if the date were bound in another form than the stored one.
+    await rows.insert({
       type: 'prepared',
       clientId: client,
       payload: {},
@@ -39,7 +40,6 @@ describe('prepared statements', () => {
     );
     expect(queried.map((row) => row.id)).toEqual([early.id]);
     expect(prepared).toEqual(queried);
-    expect(late.id).not.toBe(early.id);
   });
 
   it('bind whole numbers as integers (a limit) and a parameter named twice', async () => {

@@ -124,17 +124,13 @@ export class DatabaseSession {
       const connection = (this.dataSource.driver as BetterSqlite3Driver).databaseConnection as
         SqliteConnection | undefined;
       if (!connection) throw new ConnectionIsNotSetError('better-sqlite3');
-      // The driver opens a new connection if it reconnects: its statements go with the old one.
-      if (prepared?.on !== connection) {
-        try {
-          prepared = { on: connection, statement: connection.prepare(sql) };
-        } catch (error) {
-          throw new QueryFailedError(sql, [], error as Error);
-        }
-      }
-      const { statement } = prepared;
       const values = sqliteValues(parameters);
       try {
+        // The driver opens a new connection if it reconnects: its statements go with the old one.
+        if (prepared?.on !== connection) {
+          prepared = { on: connection, statement: connection.prepare(sql) };
+        }
+        const { statement } = prepared;
         if (!statement.reader) {
           statement.run(values);
           return [];
