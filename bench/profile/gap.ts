@@ -64,7 +64,7 @@ async function profiled(
   const [file] = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`${kind} wrote no profile in ${dir}`);
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profiler.Profile;
-  // The runner's health checks are requests too (a few), counted with the rest.
+  // The runner's few health checks fall in the profile too: beside the polls they do not count.
   return { cost: costPerRequest(profile, requests), requests };
 }
 
